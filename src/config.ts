@@ -1,0 +1,137 @@
+// Configuration: every environment variable of DESIGN.md §5 (plus a few operating knobs), parsed once
+// with zod into a frozen, typed object. No other module reads process.env.
+import path from 'node:path';
+import { z } from 'zod';
+
+const booleanString = z
+  .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+  .transform((value) => value === 'true' || value === '1');
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, { error: `must be an integer between ${min} and ${max}` })
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(min, { error: `must be at least ${min}` })
+        .max(max, { error: `must be at most ${max}` }),
+    );
+
+const urlWithProtocols = (protocols: string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { error: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** The environment variables Distill reads, with their defaults. Keep `.env.example` and the README in step. */
+const EnvSchema = z.object({
+  PORT: integer(0, 65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: urlWithProtocols(['postgres:', 'postgresql:']).optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  REDIS_URL: urlWithProtocols(['redis:', 'rediss:']).optional(),
+  LLM_PROVIDER: z
+    .enum(['auto', 'openai', 'offline'], { error: 'must be one of auto, openai, offline' })
+    .default('auto'),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: urlWithProtocols(['http:', 'https:']).optional(),
+  OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  WORKER_CONCURRENCY: integer(1, 1000).default(16),
+  ALLOW_PRIVATE_URLS: booleanString.default(false),
+  ADMIN_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_{}-]+$/, { error: 'may contain only letters, digits, _, -, { and }' })
+    .default('distill'),
+  EMBEDDED_PG_PORT: integer(1, 65535).default(54329),
+  EMBEDDED_REDIS_PORT: integer(1, 65535).default(56379),
+  SHUTDOWN_GRACE_MS: integer(0, 600_000).default(20_000),
+});
+
+export type Config = Readonly<{
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  redisUrl: string | undefined;
+  llmProvider: 'auto' | 'openai' | 'offline';
+  openaiApiKey: string | undefined;
+  openaiBaseUrl: string | undefined;
+  openaiModel: string;
+  workerConcurrency: number;
+  allowPrivateUrls: boolean;
+  adminToken: string | undefined;
+  logLevel: (typeof LOG_LEVELS)[number];
+  queuePrefix: string;
+  embeddedPgPort: number;
+  embeddedRedisPort: number;
+  shutdownGraceMs: number;
+}>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses the environment. Empty strings count as unset, so `FOO=` in a .env file means "use the default".
+ * Throws one ConfigError naming every bad key.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const relevant: Record<string, string> = {};
+  for (const key of Object.keys(EnvSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== '') relevant[key] = value.trim();
+  }
+  const result = EnvSchema.safeParse(relevant);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const key = String(issue.path[0]);
+      return `${key} ${issue.message} (got ${JSON.stringify(relevant[key])})`;
+    });
+    throw new ConfigError(problems);
+  }
+  const e = result.data;
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.DATA_DIR),
+    redisUrl: e.REDIS_URL,
+    llmProvider: e.LLM_PROVIDER,
+    openaiApiKey: e.OPENAI_API_KEY,
+    openaiBaseUrl: e.OPENAI_BASE_URL,
+    openaiModel: e.OPENAI_MODEL,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    allowPrivateUrls: e.ALLOW_PRIVATE_URLS,
+    adminToken: e.ADMIN_TOKEN,
+    logLevel: e.LOG_LEVEL,
+    queuePrefix: e.QUEUE_PREFIX,
+    embeddedPgPort: e.EMBEDDED_PG_PORT,
+    embeddedRedisPort: e.EMBEDDED_REDIS_PORT,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+  });
+}
+
+/** Loads `.env` from the working directory when present; real environment variables win. */
+export function loadDotEnv(file = '.env'): void {
+  try {
+    process.loadEnvFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}

@@ -1,0 +1,58 @@
+// Composition root: the connections and services every role shares, wired once, closed once.
+import type { Config } from './config.js';
+import { createPool, type Pool } from './lib/db.js';
+import type { Logger } from './lib/logger.js';
+import { closeRedis, createProducerConnection, type Redis } from './lib/redis.js';
+import { createKeysService, type KeysService } from './keys/keys-service.js';
+import { createFoldersService, type FoldersService } from './knowledge/folders-service.js';
+
+export type Role = 'api' | 'worker' | 'all';
+
+export interface Deps {
+  config: Config;
+  logger: Logger;
+  pool: Pool;
+  /** The producer connection: fails fast while Redis is down (see lib/redis.ts). */
+  redis: Redis;
+  redisUrl: string;
+  keys: KeysService;
+  folders: FoldersService;
+  checkDatabase(): Promise<void>;
+  checkRedis(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createDeps(
+  config: Config,
+  logger: Logger,
+  connections: { databaseUrl: string; redisUrl: string; role: Role },
+): Deps {
+  // Room for every concurrent job plus the HTTP handlers.
+  const poolSize = connections.role === 'api' ? 10 : config.workerConcurrency + 10;
+  const pool = createPool(connections.databaseUrl, poolSize, logger);
+  const redis = createProducerConnection(connections.redisUrl, logger);
+
+  return {
+    config,
+    logger,
+    pool,
+    redis,
+    redisUrl: connections.redisUrl,
+    keys: createKeysService(pool, logger),
+    folders: createFoldersService(pool),
+    async checkDatabase() {
+      await pool.query('SELECT 1');
+    },
+    async checkRedis() {
+      const answer = await Promise.race([
+        redis.ping(),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('redis ping timed out')), 1_000)),
+      ]);
+      if (answer !== 'PONG') throw new Error(`redis answered ${String(answer)}`);
+    },
+    async close() {
+      await closeRedis(redis);
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,36 @@
+// Schemas shared by routes: IDs, timestamps, query booleans and the error body of API.md §1.
+import { z } from 'zod';
+import { ERROR_CODES } from '../lib/errors.js';
+
+export const Uuid = z.uuid();
+export const IdParamsSchema = z.object({ id: Uuid });
+export const Timestamp = z.string().describe('ISO 8601 UTC with milliseconds');
+
+/** Query strings carry text: accept exactly "true" or "false". */
+export const QueryBoolean = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+/** ID arrays: 1–1000 UUIDs, duplicates collapsed in first-seen order (API.md §1 "Limits"). */
+export const IdArray = z
+  .array(Uuid)
+  .min(1)
+  .max(1000)
+  .transform((ids) => [...new Set(ids)]);
+
+export const ErrorResponseSchema = z.object({
+  statusCode: z.number().int(),
+  error: z.string(),
+  message: z.string(),
+  code: z.enum(Object.keys(ERROR_CODES) as [keyof typeof ERROR_CODES, ...(keyof typeof ERROR_CODES)[]]),
+  details: z.array(z.object({ field: z.string().optional(), message: z.string() }).passthrough()).optional(),
+});
+
+/** The error responses every authenticated route can give, for the OpenAPI document. */
+export const authErrors = {
+  400: ErrorResponseSchema,
+  401: ErrorResponseSchema,
+  403: ErrorResponseSchema,
+} as const;
+
+export const toIso = (date: Date): string => date.toISOString();
+export const toIsoOrNull = (date: Date | null | undefined): string | null =>
+  date ? date.toISOString() : null;

@@ -1,0 +1,99 @@
+import type { Pool } from '../lib/db.js';
+import { withTransaction } from '../lib/db.js';
+import { randomBase62, sha256 } from '../lib/hashing.js';
+import type { Logger } from '../lib/logger.js';
+import { createKeysRepo, type ApiKeyRow, type Scope } from './keys-repo.js';
+
+export type { Scope };
+export const SCOPES: readonly Scope[] = ['read', 'write'];
+
+/** `fini_` + 40 base62 characters (~238 bits): the format Fini clients send. */
+export const API_KEY_PATTERN = /^fini_[0-9A-Za-z]{40}$/;
+const DISPLAY_PREFIX_LENGTH = 12;
+const TOUCH_INTERVAL_MS = 60_000;
+
+export interface AuthContext {
+  keyId: string;
+  workspaceId: string;
+  scopes: Scope[];
+}
+
+export interface CreatedKey {
+  id: string;
+  key: string;
+  prefix: string;
+  workspaceId: string;
+  workspaceName: string;
+  scopes: Scope[];
+}
+
+export function createKeysService(pool: Pool, logger: Logger) {
+  const repo = createKeysRepo(pool);
+  const lastTouched = new Map<string, number>();
+
+  async function createKey(workspaceName: string, scopes: Scope[]): Promise<CreatedKey> {
+    const key = `fini_${randomBase62(40)}`;
+    const prefix = key.slice(0, DISPLAY_PREFIX_LENGTH);
+    return withTransaction(pool, async (tx) => {
+      const workspaceId = await repo.upsertWorkspace(workspaceName, tx);
+      const id = await repo.insert(workspaceId, prefix, sha256(key), scopes, tx);
+      return { id, key, prefix, workspaceId, workspaceName, scopes };
+    });
+  }
+
+  return {
+    createKey,
+
+    /**
+     * On a fresh database, creates workspace `default` with a read/write key and returns it (to print once).
+     * The advisory lock keeps two processes starting together from both creating one.
+     */
+    async createDefaultKeyIfFresh(): Promise<CreatedKey | undefined> {
+      return withTransaction(pool, async (tx) => {
+        await tx.query("SELECT pg_advisory_xact_lock(hashtext('distill:default-key'))");
+        if ((await repo.countWorkspaces(tx)) > 0) return undefined;
+        const key = `fini_${randomBase62(40)}`;
+        const workspaceId = await repo.upsertWorkspace('default', tx);
+        const scopes: Scope[] = ['read', 'write'];
+        const id = await repo.insert(
+          workspaceId,
+          key.slice(0, DISPLAY_PREFIX_LENGTH),
+          sha256(key),
+          scopes,
+          tx,
+        );
+        return {
+          id,
+          key,
+          prefix: key.slice(0, DISPLAY_PREFIX_LENGTH),
+          workspaceId,
+          workspaceName: 'default',
+          scopes,
+        };
+      });
+    },
+
+    list: (): Promise<ApiKeyRow[]> => repo.list(),
+    revoke: (id: string) => repo.revoke(id),
+
+    /**
+     * Looks the key up by its SHA-256: unknown, revoked and mistyped keys all take the same path (one indexed
+     * lookup), so response time says nothing about which it was.
+     */
+    async authenticate(presented: string): Promise<AuthContext | undefined> {
+      if (!API_KEY_PATTERN.test(presented)) return undefined;
+      const row = await repo.findActiveByHash(sha256(presented));
+      if (!row) return undefined;
+      const now = Date.now();
+      if (now - (lastTouched.get(row.id) ?? 0) >= TOUCH_INTERVAL_MS) {
+        lastTouched.set(row.id, now);
+        repo
+          .touch(row.id)
+          .catch((error: unknown) => logger.warn({ err: error }, 'could not record API key use'));
+      }
+      return { keyId: row.id, workspaceId: row.workspaceId, scopes: row.scopes };
+    },
+  };
+}
+
+export type KeysService = ReturnType<typeof createKeysService>;

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { Timestamp, Uuid } from '../http/schemas.js';
+
+export const FolderSchema = z.object({
+  id: Uuid,
+  title: z.string(),
+  description: z.string(),
+  parentFolderId: Uuid.nullable(),
+  active: z.boolean(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type Folder = z.infer<typeof FolderSchema>;
+
+export const CreateFolderBodySchema = z.object({
+  title: z.string().trim().min(1).max(200),
+  description: z.string().max(2000),
+  parentFolderId: Uuid.nullish(),
+});
+export type CreateFolderBody = z.infer<typeof CreateFolderBodySchema>;
+
+export interface TreeNode {
+  id: string;
+  title: string;
+  description: string;
+  type: 'folder' | 'article';
+  children: TreeNode[];
+}
+
+export const TreeNodeSchema: z.ZodType<TreeNode> = z.object({
+  id: Uuid,
+  title: z.string(),
+  description: z.string(),
+  type: z.enum(['folder', 'article']),
+  get children() {
+    return z.array(TreeNodeSchema);
+  },
+});
+
+export const TreeSnapshotSchema = z.object({
+  id: Uuid.describe('the workspace id: one knowledge tree per workspace'),
+  createdAt: Timestamp,
+  updatedAt: Timestamp.describe('the latest change to any folder or article in the tree'),
+  snapshotObjV2: z.array(TreeNodeSchema),
+});
+export type TreeSnapshot = z.infer<typeof TreeSnapshotSchema>;
+
+export const TreeQuerySchema = z.object({ botId: Uuid.optional() });

