@@ -1,0 +1,8 @@
+// Enums shared across features (API.md §3–§4).
+
+export const OPERATIONS = ['ADD_ARTICLE_TO_FOLDER', 'UPDATE_ARTICLE', 'DO_NOTHING'] as const;
+export type Operation = (typeof OPERATIONS)[number];
+
+/** Status of ingestion jobs (`linkedJobStatus`) and knowledge jobs (`jobStatus`). */
+export const JOB_STATUSES = ['PENDING', 'IN_PROGRESS', 'COMPLETED', 'FAILED'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];

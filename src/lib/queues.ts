@@ -1,0 +1,82 @@
+// BullMQ plumbing shared by every queue. PostgreSQL is the system of record: a job's row is committed
+// before its BullMQ job is added, the BullMQ job id is the row id, and payloads carry IDs only.
+import { Queue, Worker, type JobsOptions, type Processor, type WorkerOptions } from 'bullmq';
+import type { Logger } from './logger.js';
+import { createWorkerConnection, type Redis } from './redis.js';
+
+/** Retries with exponential backoff; finished jobs are trimmed by age and count (Postgres keeps the history). */
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 2_000, jitter: 0.25 },
+  removeOnComplete: { age: 3_600, count: 1_000 },
+  removeOnFail: { age: 7 * 24 * 3_600, count: 5_000 },
+};
+
+const ADD_TIMEOUT_MS = 5_000;
+const ADD_BULK_CHUNK = 1_000;
+
+export function createQueue(name: string, connection: Redis, prefix: string, logger: Logger): Queue {
+  const queue = new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+  queue.on('error', (error) => logger.warn({ err: error, queue: name }, 'queue error'));
+  return queue;
+}
+
+/**
+ * Adds jobs whose rows are already committed. Never throws: when Redis is down or slow the rows stay
+ * PENDING and the reconciler adds them later with the same job ids (BullMQ ignores an id it still holds).
+ * Returns whether every job was added now.
+ */
+export async function enqueueCommitted<T>(
+  queue: Queue,
+  jobs: { id: string; data: T }[],
+  logger: Logger,
+  options: JobsOptions = {},
+): Promise<boolean> {
+  try {
+    for (let start = 0; start < jobs.length; start += ADD_BULK_CHUNK) {
+      const chunk = jobs.slice(start, start + ADD_BULK_CHUNK);
+      await withTimeout(
+        queue.addBulk(
+          chunk.map((job) => ({ name: queue.name, data: job.data, opts: { ...options, jobId: job.id } })),
+        ),
+        ADD_TIMEOUT_MS,
+      );
+    }
+    return true;
+  } catch (error) {
+    logger.warn(
+      { err: error, queue: queue.name, jobs: jobs.length },
+      'could not enqueue now; the reconciler will retry',
+    );
+    return false;
+  }
+}
+
+export function createWorker<T>(
+  name: string,
+  processor: Processor<T>,
+  options: { redisUrl: string; prefix: string; concurrency: number; logger: Logger } & Partial<WorkerOptions>,
+): Worker<T> {
+  const { redisUrl, prefix, concurrency, logger, ...rest } = options;
+  const connection = createWorkerConnection(redisUrl, logger);
+  const worker = new Worker<T>(name, processor, {
+    connection,
+    prefix,
+    concurrency,
+    // A job whose worker died is retried (not failed) on its first stall, then fails on a second.
+    maxStalledCount: 2,
+    ...rest,
+  });
+  worker.on('error', (error) => logger.warn({ err: error, queue: name }, 'worker error'));
+  // BullMQ leaves a connection it was given open; this one is the worker's alone.
+  worker.on('closed', () => connection.disconnect());
+  return worker;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
