@@ -1,0 +1,121 @@
+// The model sits behind this interface (STYLE.md rule 8): the `openai` writer calls any OpenAI-compatible
+// endpoint, the `offline` writer decides deterministically with no network. The generation pipeline
+// validates whatever a writer returns against the allowed operations, candidates and folders.
+import type { Operation } from '../lib/operations.js';
+
+/** An existing live article the source may already be covered by. */
+export interface CandidateArticle {
+  id: string;
+  title: string;
+  mainKnowledge: string;
+  questions: string[];
+  keywords: string[];
+  parentFolderId: string | null;
+  version: number;
+  /** True for the article the source is linked to (`linkedKnowledgeId`); it comes first. */
+  linked: boolean;
+}
+
+export interface FolderChoice {
+  id: string;
+  /** Titles from the root, joined with " / ". */
+  path: string;
+  description: string;
+}
+
+/** What the decision is about: a stored source, or candidate text given to the single-generate route. */
+export interface DecisionSource {
+  id: string | null;
+  title: string;
+  url: string;
+  /** Markdown blocks, in page order. */
+  paragraphs: string[];
+  contentHash: string;
+}
+
+export interface DecisionRequest {
+  source: DecisionSource;
+  candidates: CandidateArticle[];
+  folders: FolderChoice[];
+  allowedOperations: Operation[];
+  /** Caller's extra instructions (≤ 4000 characters), possibly empty. */
+  instructions: string;
+  /** Set on the single repair attempt: the rejected answer and why it was rejected. */
+  repair?: { previousAnswer: string; problem: string };
+  signal?: AbortSignal;
+}
+
+export interface ArticleContent {
+  title: string;
+  mainKnowledge: string;
+  agentInstruction: string;
+  questions: string[];
+  keywords: string[];
+  escalation: boolean;
+}
+
+export interface Decision {
+  operation: Operation;
+  /** The candidate to rewrite (UPDATE_ARTICLE) or that already covers the source (DO_NOTHING); else null. */
+  targetArticleId: string | null;
+  /** The folder for a new article (ADD_ARTICLE_TO_FOLDER); else null. */
+  parentFolderId: string | null;
+  /** The article to write (ADD / UPDATE); null for DO_NOTHING. */
+  article: ArticleContent | null;
+  /** One sentence a reviewer can read. */
+  reason: string;
+}
+
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+  cachedTokens: number;
+}
+
+export const NO_USAGE: Usage = { promptTokens: 0, completionTokens: 0, cachedTokens: 0 };
+
+export interface WriterAnswer {
+  /** The answer as parsed JSON, not yet validated (the pipeline validates it). */
+  answer: unknown;
+  /** The answer as text, for the repair prompt and the logs. */
+  answerText: string;
+  usage: Usage;
+  /** What was cut to fit the token budget, for the reason shown to reviewers (e.g. "source trimmed to 6000 tokens"). */
+  trimNotes: string[];
+}
+
+/** One row of the tree template CSV (`type,folder_path,title,description`). */
+export interface TreeTemplateRow {
+  type: 'folder' | 'article';
+  folderPath: string;
+  title: string;
+  description: string;
+}
+
+export interface Writer {
+  readonly name: 'openai' | 'offline';
+  readonly model: string;
+  /** Part of the reuse key: bump when the prompt or decision logic changes. */
+  readonly promptVersion: string;
+  decide(request: DecisionRequest): Promise<WriterAnswer>;
+  proposeTree(initPrompt: string, signal?: AbortSignal): Promise<{ rows: TreeTemplateRow[]; usage: Usage }>;
+}
+
+/**
+ * How a writer failed, so the job knows what to do: retry later (transient), pause the queue
+ * (rate-limited, with the provider's wait), give up (permanent), or repair once (malformed answer).
+ */
+export type WriterErrorKind = 'transient' | 'rate-limited' | 'permanent' | 'malformed';
+
+export class WriterError extends Error {
+  override name = 'WriterError';
+
+  constructor(
+    readonly kind: WriterErrorKind,
+    message: string,
+    readonly retryAfterMs?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
