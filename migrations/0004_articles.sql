@@ -30,8 +30,12 @@ CREATE TABLE articles (
   -- A generation job writes at most one article.
   background_job_id        uuid UNIQUE,
   source_hash              text,
+  -- Set when a draft is published: the live article it became or updated (not on the wire; messages use it).
+  published_article_id     uuid REFERENCES articles (id) ON DELETE SET NULL,
   created_at               timestamptz NOT NULL DEFAULT now(),
   updated_at               timestamptz NOT NULL DEFAULT now(),
+  -- When the current version was written (updated_at also moves on a move; a version's time must not).
+  versioned_at             timestamptz NOT NULL DEFAULT now(),
   -- Full-text search for candidate selection: title first, then questions and keywords, then the body.
   search                   tsvector GENERATED ALWAYS AS (
     setweight(to_tsvector('english', title), 'A') ||
@@ -39,12 +43,15 @@ CREATE TABLE articles (
     setweight(to_tsvector('english', main_knowledge), 'C')
   ) STORED
 );
+-- The list order (newest first) and its keyset cursor, with and without the live/draft filter.
 CREATE INDEX articles_list_idx ON articles (workspace_id, is_draft, created_at DESC, id DESC);
+CREATE INDEX articles_list_all_idx ON articles (workspace_id, created_at DESC, id DESC);
 CREATE INDEX articles_folder_idx ON articles (parent_folder_id);
 CREATE INDEX articles_original_idx ON articles (original_article_id) WHERE original_article_id IS NOT NULL;
 CREATE INDEX articles_search_idx ON articles USING gin (search);
 
--- Every prior version of a live article (history, rollback, diff).
+-- Every prior version of an article (history, rollback, diff); the current version stays in `articles`.
+-- created_at is when that version was written, not when it was archived.
 CREATE TABLE article_versions (
   article_id        uuid NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
   workspace_id      uuid NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
@@ -61,11 +68,16 @@ CREATE TABLE article_versions (
   PRIMARY KEY (article_id, version)
 );
 
+-- The tree snapshot's updatedAt is the latest change to a folder or live article; a deletion leaves no
+-- row behind to carry its time, so it is stamped here.
+ALTER TABLE workspaces ADD COLUMN knowledge_deleted_at timestamptz;
+
 ALTER TABLE sources
   ADD CONSTRAINT sources_linked_knowledge_fk FOREIGN KEY (linked_knowledge_id) REFERENCES articles (id) ON DELETE SET NULL;
 
 -- Down Migration
 ALTER TABLE sources DROP CONSTRAINT sources_linked_knowledge_fk;
+ALTER TABLE workspaces DROP COLUMN knowledge_deleted_at;
 DROP TABLE article_versions;
 DROP TABLE articles;
 DROP FUNCTION distill_join_words(text[]);

@@ -16,7 +16,9 @@ import { registerAuth } from './http/auth.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health-routes.js';
 import { configureZodMessages } from './http/zod-messages.js';
+import { articlesRoutes } from './knowledge/articles-routes.js';
 import { foldersRoutes } from './knowledge/folders-routes.js';
+import { treeRoutes } from './knowledge/tree-routes.js';
 
 export const BODY_LIMIT_BYTES = 1_048_576;
 
@@ -82,5 +84,7 @@ export async function buildApp(deps: Deps): Promise<App> {
   registerAuth(app, deps.keys);
   await app.register(healthRoutes(deps));
   await app.register(foldersRoutes(deps.folders));
+  await app.register(articlesRoutes(deps.articles));
+  await app.register(treeRoutes(deps.tree));
   return app;
 }

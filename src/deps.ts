@@ -4,7 +4,9 @@ import { createPool, type Pool } from './lib/db.js';
 import type { Logger } from './lib/logger.js';
 import { closeRedis, createProducerConnection, type Redis } from './lib/redis.js';
 import { createKeysService, type KeysService } from './keys/keys-service.js';
+import { createArticlesService, type ArticlesService } from './knowledge/articles-service.js';
 import { createFoldersService, type FoldersService } from './knowledge/folders-service.js';
+import { createTreeService, type TreeService } from './knowledge/tree-service.js';
 
 export type Role = 'api' | 'worker' | 'all';
 
@@ -17,6 +19,9 @@ export interface Deps {
   redisUrl: string;
   keys: KeysService;
   folders: FoldersService;
+  /** Articles, drafts and publish; the generation pipeline writes through it (see articles-service.ts). */
+  articles: ArticlesService;
+  tree: TreeService;
   checkDatabase(): Promise<void>;
   checkRedis(): Promise<void>;
   close(): Promise<void>;
@@ -31,6 +36,7 @@ export function createDeps(
   const poolSize = connections.role === 'api' ? 10 : config.workerConcurrency + 10;
   const pool = createPool(connections.databaseUrl, poolSize, logger);
   const redis = createProducerConnection(connections.redisUrl, logger);
+  const articles = createArticlesService(pool);
 
   return {
     config,
@@ -40,6 +46,8 @@ export function createDeps(
     redisUrl: connections.redisUrl,
     keys: createKeysService(pool, logger),
     folders: createFoldersService(pool),
+    articles,
+    tree: createTreeService(pool, articles),
     async checkDatabase() {
       await pool.query('SELECT 1');
     },

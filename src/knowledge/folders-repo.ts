@@ -22,7 +22,9 @@ export function createFoldersRepo(db: Queryable) {
       tx: Queryable = db,
     ): Promise<FolderRow> {
       const { rows } = await tx.query<FolderRow>(
-        `INSERT INTO folders (workspace_id, parent_id, title, description) VALUES ($1, $2, $3, $4)
+        // clock_timestamp(), not now(): folders made in one transaction (a tree import) keep their order.
+        `INSERT INTO folders (workspace_id, parent_id, title, description, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, clock_timestamp(), clock_timestamp())
          RETURNING ${FOLDER_COLUMNS}`,
         [workspaceId, folder.parentFolderId, folder.title, folder.description],
       );
@@ -53,12 +55,160 @@ export function createFoldersRepo(db: Queryable) {
       return rows.map((row) => row.folderId);
     },
 
-    async workspaceCreatedAt(workspaceId: string, tx: Queryable = db): Promise<Date> {
-      const { rows } = await tx.query<{ createdAt: Date }>(
-        'SELECT created_at AS "createdAt" FROM workspaces WHERE id = $1',
+    /** The workspace's creation time and its latest folder or article deletion, for the tree's timestamps. */
+    async workspaceTimes(
+      workspaceId: string,
+      tx: Queryable = db,
+    ): Promise<{ createdAt: Date; knowledgeDeletedAt: Date | null }> {
+      const { rows } = await tx.query<{ createdAt: Date; knowledgeDeletedAt: Date | null }>(
+        'SELECT created_at AS "createdAt", knowledge_deleted_at AS "knowledgeDeletedAt" FROM workspaces WHERE id = $1',
         [workspaceId],
       );
-      return rows[0]!.createdAt;
+      return rows[0]!;
+    },
+
+    /** A deleted folder or live article leaves no row to date the change: record it on the workspace. */
+    async stampDeletion(workspaceId: string, tx: Queryable = db): Promise<void> {
+      await tx.query('UPDATE workspaces SET knowledge_deleted_at = clock_timestamp() WHERE id = $1', [
+        workspaceId,
+      ]);
+    },
+
+    /**
+     * Serializes changes to the shape of one workspace's tree (moves, imports): two concurrent moves could
+     * otherwise each pass the cycle check and together make a cycle. Held until the transaction ends.
+     */
+    async lockTree(workspaceId: string, tx: Queryable): Promise<void> {
+      await tx.query("SELECT pg_advisory_xact_lock(hashtextextended('distill:folder-tree:' || $1, 0))", [
+        workspaceId,
+      ]);
+    },
+
+    async findMany(workspaceId: string, ids: string[], tx: Queryable = db): Promise<FolderRow[]> {
+      const { rows } = await tx.query<FolderRow>(
+        `SELECT ${FOLDER_COLUMNS} FROM folders WHERE workspace_id = $1 AND id = ANY($2::uuid[])`,
+        [workspaceId, ids],
+      );
+      return rows;
+    },
+
+    /** The oldest folder with this title (case-insensitive) directly under `parentFolderId` (null = top). */
+    async findChildByTitle(
+      workspaceId: string,
+      parentFolderId: string | null,
+      title: string,
+      tx: Queryable = db,
+    ): Promise<FolderRow | undefined> {
+      const { rows } = await tx.query<FolderRow>(
+        `SELECT ${FOLDER_COLUMNS} FROM folders
+         WHERE workspace_id = $1 AND parent_id IS NOT DISTINCT FROM $2 AND lower(title) = lower($3)
+         ORDER BY created_at, id LIMIT 1`,
+        [workspaceId, parentFolderId, title],
+      );
+      return rows[0];
+    },
+
+    async update(
+      workspaceId: string,
+      id: string,
+      fields: { title: string; description: string; active: boolean },
+      tx: Queryable = db,
+    ): Promise<FolderRow | undefined> {
+      const { rows } = await tx.query<FolderRow>(
+        `UPDATE folders SET title = $3, description = $4, active = $5, updated_at = clock_timestamp()
+         WHERE workspace_id = $1 AND id = $2 RETURNING ${FOLDER_COLUMNS}`,
+        [workspaceId, id, fields.title, fields.description, fields.active],
+      );
+      return rows[0];
+    },
+
+    async setParent(
+      workspaceId: string,
+      id: string,
+      parentFolderId: string | null,
+      tx: Queryable = db,
+    ): Promise<FolderRow | undefined> {
+      const { rows } = await tx.query<FolderRow>(
+        `UPDATE folders SET parent_id = $3, updated_at = clock_timestamp()
+         WHERE workspace_id = $1 AND id = $2 RETURNING ${FOLDER_COLUMNS}`,
+        [workspaceId, id, parentFolderId],
+      );
+      return rows[0];
+    },
+
+    /** Whether `candidateId` is `folderId` itself or lies anywhere below it. */
+    async isSelfOrDescendant(
+      workspaceId: string,
+      folderId: string,
+      candidateId: string,
+      tx: Queryable = db,
+    ): Promise<boolean> {
+      // Walks up from the candidate; UNION (not ALL) stops on a cycle, should one ever exist.
+      const { rows } = await tx.query<{ found: boolean }>(
+        `WITH RECURSIVE up (id, parent_id) AS (
+           SELECT id, parent_id FROM folders WHERE workspace_id = $1 AND id = $3
+           UNION
+           SELECT f.id, f.parent_id FROM folders f JOIN up ON f.id = up.parent_id WHERE f.workspace_id = $1
+         )
+         SELECT EXISTS (SELECT 1 FROM up WHERE id = $2) AS found`,
+        [workspaceId, folderId, candidateId],
+      );
+      return rows[0]!.found;
+    },
+
+    /** How many subfolders and articles (live or draft) a folder holds directly. */
+    async contents(
+      workspaceId: string,
+      id: string,
+      tx: Queryable = db,
+    ): Promise<{ folders: number; articles: number }> {
+      const { rows } = await tx.query<{ folders: number; articles: number }>(
+        `SELECT (SELECT count(*)::int FROM folders WHERE workspace_id = $1 AND parent_id = $2) AS folders,
+                (SELECT count(*)::int FROM articles WHERE workspace_id = $1 AND parent_folder_id = $2) AS articles`,
+        [workspaceId, id],
+      );
+      return rows[0]!;
+    },
+
+    async delete(workspaceId: string, id: string, tx: Queryable = db): Promise<FolderRow | undefined> {
+      const { rows } = await tx.query<FolderRow>(
+        `DELETE FROM folders WHERE workspace_id = $1 AND id = $2 RETURNING ${FOLDER_COLUMNS}`,
+        [workspaceId, id],
+      );
+      return rows[0];
+    },
+
+    /** Agents are plain UUIDs, created in the workspace on first use. */
+    async ensureBots(workspaceId: string, botIds: string[], tx: Queryable = db): Promise<void> {
+      await tx.query(
+        `INSERT INTO bots (workspace_id, id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`,
+        [workspaceId, botIds],
+      );
+    },
+
+    async addJunction(
+      workspaceId: string,
+      botId: string,
+      folderId: string,
+      tx: Queryable = db,
+    ): Promise<void> {
+      await tx.query(
+        `INSERT INTO bot_folders (workspace_id, bot_id, folder_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+        [workspaceId, botId, folderId],
+      );
+    },
+
+    async removeJunction(
+      workspaceId: string,
+      botId: string,
+      folderId: string,
+      tx: Queryable = db,
+    ): Promise<void> {
+      await tx.query('DELETE FROM bot_folders WHERE workspace_id = $1 AND bot_id = $2 AND folder_id = $3', [
+        workspaceId,
+        botId,
+        folderId,
+      ]);
     },
   };
 }

@@ -19,6 +19,27 @@ export const CreateFolderBodySchema = z.object({
 });
 export type CreateFolderBody = z.infer<typeof CreateFolderBodySchema>;
 
+export const UpdateFolderBodySchema = z.object({
+  title: z.string().trim().min(1).max(200),
+  description: z.string().max(2000),
+  active: z.boolean(),
+});
+export type UpdateFolderBody = z.infer<typeof UpdateFolderBodySchema>;
+
+export const MoveFolderBodySchema = z.object({
+  parentFolderId: Uuid.nullable().describe('the new parent; null moves the folder to the top level'),
+});
+
+export const JunctionsBodySchema = z.object({
+  junctions: z
+    .array(z.object({ folderId: Uuid, botId: Uuid, action: z.enum(['ADD', 'DELETE']) }))
+    .min(1)
+    .max(1000),
+});
+export type JunctionsBody = z.infer<typeof JunctionsBodySchema>;
+
+export const JunctionsResultSchema = z.object({ status: z.literal(true) });
+
 export interface TreeNode {
   id: string;
   title: string;

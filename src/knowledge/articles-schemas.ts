@@ -1,0 +1,124 @@
+// Wire shapes of articles (API.md §5): the article object, request bodies and queries.
+import { z } from 'zod';
+import { IdArray, Timestamp, Uuid } from '../http/schemas.js';
+import { OPERATIONS } from '../lib/operations.js';
+
+export const ArticleSchema = z.object({
+  id: Uuid,
+  title: z.string(),
+  mainKnowledge: z.string(),
+  agentInstruction: z.string(),
+  questions: z.array(z.string()),
+  keywords: z.array(z.string()),
+  escalation: z.boolean(),
+  parentFolderId: Uuid.nullable().describe('null only for a DO_NOTHING draft record with no target article'),
+  active: z.boolean(),
+  public: z.boolean(),
+  origin: z.string().nullable(),
+  isDraft: z.boolean(),
+  originalArticleId: Uuid.nullable().describe('the live article this draft forks'),
+  originalArticleVersion: z.number().int().nullable().describe('its version when the draft was forked'),
+  isDraftPublished: z.boolean(),
+  version: z.number().int(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  sourceDocumentId: Uuid.nullable().describe('(ext) the source a generation job wrote this from'),
+  operation: z.enum(OPERATIONS).nullable().describe('(ext) the operation the generation job chose'),
+  linkedReason: z.string().nullable().describe("(ext) the generation job's one-sentence reason"),
+  backgroundJobId: Uuid.nullable().describe('(ext) the generation job that wrote this article'),
+});
+export type Article = z.infer<typeof ArticleSchema>;
+
+// Limits keep one article well inside the 1 MiB body limit and the model's context.
+const Title = z.string().trim().min(1).max(300);
+const MainKnowledge = z.string().min(1).max(100_000);
+const AgentInstruction = z.string().max(10_000);
+const Phrases = z.array(z.string().trim().min(1).max(500)).min(1).max(100);
+
+/** The fields a version holds and a full update replaces. */
+export const ArticleContentSchema = z.object({
+  title: Title,
+  mainKnowledge: MainKnowledge,
+  agentInstruction: AgentInstruction,
+  questions: Phrases,
+  keywords: Phrases,
+  escalation: z.boolean(),
+});
+export type ArticleContent = z.infer<typeof ArticleContentSchema>;
+
+// Unknown fields are dropped, not refused: Fini clients send fields (active, public, originalArticleId on
+// create) that the public API ignores.
+export const CreateArticleBodySchema = ArticleContentSchema.extend({
+  parentFolderId: Uuid,
+  isDraft: z.boolean().default(false),
+  origin: z.string().max(200).optional(),
+});
+export type CreateArticleBody = z.infer<typeof CreateArticleBodySchema>;
+
+export const UpdateArticleBodySchema = ArticleContentSchema.extend({
+  active: z.boolean().optional(),
+  public: z.boolean().optional(),
+});
+export type UpdateArticleBody = z.infer<typeof UpdateArticleBodySchema>;
+
+/** Fork and publish bodies: every field optional; the ones given override the article's. */
+export const ArticleOverridesSchema = ArticleContentSchema.partial().extend({
+  parentFolderId: Uuid.optional(),
+  active: z.boolean().optional(),
+  public: z.boolean().optional(),
+  origin: z.string().max(200).optional(),
+});
+export type ArticleOverrides = z.infer<typeof ArticleOverridesSchema>;
+
+// Optional bodies: no body at all arrives as null, an empty JSON body as undefined (app.ts).
+export const ForkBodySchema = ArticleOverridesSchema.nullish();
+export const PublishBodySchema = ArticleOverridesSchema.extend({
+  force: z
+    .boolean()
+    .default(false)
+    .describe('publish a fork even when the live article changed after the fork'),
+}).nullish();
+
+export const MoveArticleBodySchema = z.object({ parentFolderId: Uuid });
+
+export const ListArticlesQuerySchema = z.object({
+  type: z.enum(['live', 'draft']).optional(),
+  parentFolderId: Uuid.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: Uuid.optional().describe('the id of the last article of the previous page'),
+});
+export type ListArticlesQuery = z.infer<typeof ListArticlesQuerySchema>;
+
+export const ArticleListSchema = z.object({ articles: z.array(ArticleSchema), hasMore: z.boolean() });
+
+export const ArticleIdsBodySchema = z.object({ articleIds: IdArray });
+
+export const ArticleVersionSchema = z.object({
+  version: z.number().int(),
+  current: z.boolean().describe('true for the version the article holds now'),
+  title: z.string(),
+  mainKnowledge: z.string(),
+  agentInstruction: z.string(),
+  questions: z.array(z.string()),
+  keywords: z.array(z.string()),
+  escalation: z.boolean(),
+  active: z.boolean(),
+  public: z.boolean(),
+  createdAt: Timestamp.describe('when this version was written'),
+});
+export type ArticleVersion = z.infer<typeof ArticleVersionSchema>;
+
+export const ArticleVersionsSchema = z.object({ articleId: Uuid, versions: z.array(ArticleVersionSchema) });
+export type ArticleVersions = z.infer<typeof ArticleVersionsSchema>;
+
+export const RollbackBodySchema = z.object({ version: z.number().int().min(1) });
+
+export const ArticleDiffSchema = z.object({
+  articleId: Uuid,
+  originalArticleId: Uuid,
+  originalArticleVersion: z.number().int().describe('the live version the draft was forked from'),
+  liveVersion: z.number().int().describe('the live version the diff is taken against'),
+  stale: z.boolean().describe('the live article changed after the fork: publishing needs force'),
+  diff: z.string().describe('unified diff of mainKnowledge: live version → draft'),
+});
+export type ArticleDiff = z.infer<typeof ArticleDiffSchema>;

@@ -1,0 +1,123 @@
+// The tree template CSV (`type,folder_path,title,description`): what `tree/initialize` produces and
+// `tree/persist` imports. Parsing and row rules live here so both ends agree. README "Tree import" has the
+// format in words.
+import { CsvError } from 'csv-parse';
+import { parse } from 'csv-parse/sync';
+import { AppError } from '../lib/errors.js';
+import type { TreeTemplateRow } from '../writers/writer.js';
+
+export const TREE_CSV_COLUMNS = ['type', 'folder_path', 'title', 'description'] as const;
+export type TreeCsvColumn = (typeof TREE_CSV_COLUMNS)[number];
+export const TREE_CSV_MAX_ROWS = 5_000;
+export const FOLDER_TITLE_MAX = 200;
+export const FOLDER_DESCRIPTION_MAX = 2_000;
+export const ARTICLE_TITLE_MAX = 300;
+export const ARTICLE_BODY_MAX = 100_000;
+
+/** A row that passed the rules, with its line in the file and its folder path split into titles. */
+export interface TreeCsvRow extends TreeTemplateRow {
+  /** 1-based line where the row starts (the header is line 1). */
+  line: number;
+  /** `folder_path` split on `/`, each title trimmed, empty segments dropped. [] = the top level. */
+  path: string[];
+}
+
+/** `"Billing / Refunds/"` → `["Billing", "Refunds"]`. */
+export const splitFolderPath = (folderPath: string): string[] =>
+  folderPath
+    .split('/')
+    .map((segment) => segment.trim())
+    .filter((segment) => segment.length > 0);
+
+function rowError(line: number, column: TreeCsvColumn | undefined, message: string): AppError {
+  const where = column ? `file line ${line}, column ${column}` : `file line ${line}`;
+  return new AppError('VALIDATION', `${where}: ${message}`, [
+    { field: 'file', message, line, ...(column ? { column } : {}) },
+  ]);
+}
+
+function checkRow(record: string[], line: number): TreeCsvRow {
+  const [rawType = '', folderPath = '', rawTitle = '', rawDescription = ''] = record;
+  const type = rawType.trim().toLowerCase();
+  if (type !== 'folder' && type !== 'article')
+    throw rowError(line, 'type', `must be folder or article, not ${JSON.stringify(rawType)}`);
+  const path = splitFolderPath(folderPath);
+  const title = rawTitle.trim();
+  const description = rawDescription.trim();
+  const long = path.find((segment) => segment.length > FOLDER_TITLE_MAX);
+  if (long !== undefined)
+    throw rowError(line, 'folder_path', `folder title must be at most ${FOLDER_TITLE_MAX} characters`);
+  if (title.length === 0) throw rowError(line, 'title', 'must not be empty');
+
+  if (type === 'folder') {
+    if (title.length > FOLDER_TITLE_MAX)
+      throw rowError(line, 'title', `must be at most ${FOLDER_TITLE_MAX} characters`);
+    if (title.includes('/'))
+      throw rowError(line, 'title', 'must not contain "/" (it separates folder titles)');
+    if (description.length > FOLDER_DESCRIPTION_MAX)
+      throw rowError(line, 'description', `must be at most ${FOLDER_DESCRIPTION_MAX} characters`);
+  } else {
+    if (path.length === 0) throw rowError(line, 'folder_path', "must name the article's folder");
+    if (title.length > ARTICLE_TITLE_MAX)
+      throw rowError(line, 'title', `must be at most ${ARTICLE_TITLE_MAX} characters`);
+    if (description.length === 0)
+      throw rowError(line, 'description', "must not be empty: it becomes the article's body");
+    if (description.length > ARTICLE_BODY_MAX)
+      throw rowError(line, 'description', `must be at most ${ARTICLE_BODY_MAX} characters`);
+  }
+  return { type, folderPath, title, description, line, path };
+}
+
+/**
+ * Parses and checks a whole tree CSV. Throws a 400 AppError naming the line (and column) of the first
+ * problem; returns every row otherwise. Empty lines are skipped; a UTF-8 BOM is allowed.
+ */
+export function parseTreeCsv(input: string | Buffer): TreeCsvRow[] {
+  // csv-parse miscounts lines for CRLF inside quoted fields: normalize line ends first.
+  const text = (typeof input === 'string' ? input : input.toString('utf8')).replace(/\r\n?/g, '\n');
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    // With `info: true` each record comes as { record, info }; the typings only know the plain shape.
+    records = parse(text, {
+      bom: true,
+      info: true,
+      skip_empty_lines: true,
+      max_record_size: 200_000,
+    }) as unknown as typeof records;
+  } catch (error) {
+    if (error instanceof CsvError) {
+      const line = typeof error.lines === 'number' ? error.lines : 0;
+      throw rowError(line, undefined, error.message.replace(/^Invalid Record Length: /, ''));
+    }
+    throw error;
+  }
+  // info.lines is the line a record ends on; a quoted field may span several.
+  const startLine = (entry: (typeof records)[number]) =>
+    entry.info.lines - entry.record.reduce((sum, field) => sum + (field.match(/\n/g)?.length ?? 0), 0);
+
+  const [header, ...rows] = records;
+  const names = header?.record.map((name) => name.trim().toLowerCase());
+  if (!header || names?.join(',') !== TREE_CSV_COLUMNS.join(','))
+    throw rowError(header ? startLine(header) : 1, undefined, `header must be ${TREE_CSV_COLUMNS.join(',')}`);
+  if (rows.length === 0)
+    throw rowError(startLine(header), undefined, 'the file has no rows after the header');
+  if (rows.length > TREE_CSV_MAX_ROWS)
+    throw rowError(startLine(rows[TREE_CSV_MAX_ROWS]!), undefined, `at most ${TREE_CSV_MAX_ROWS} rows`);
+  return rows.map((entry) => checkRow(entry.record, startLine(entry)));
+}
+
+const STOP_WORDS = new Set(
+  'a an and are as at be by can do does for from how i in is it my of on or the to what when where who why with you your'.split(
+    ' ',
+  ),
+);
+
+/** Keywords for an imported stub: the title's words, lower-cased, without stop words, at most 10. */
+export function keywordsFromTitle(title: string): string[] {
+  const words = title
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((word) => word.length > 1 && !STOP_WORDS.has(word));
+  const unique = [...new Set(words)].slice(0, 10);
+  return unique.length > 0 ? unique : [title.trim().toLowerCase()];
+}
