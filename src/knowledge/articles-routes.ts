@@ -1,4 +1,6 @@
+// Articles routes (API.md §5): HTTP edge only; the rules live in articles-service.ts.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { workspaceOf } from '../http/auth.js';
 import { authErrors, ErrorResponseSchema, IdParamsSchema } from '../http/schemas.js';
 import {
@@ -16,7 +18,6 @@ import {
   UpdateArticleBodySchema,
 } from './articles-schemas.js';
 import type { ArticlesService } from './articles-service.js';
-import { z } from 'zod';
 
 const notFound = { 404: ErrorResponseSchema } as const;
 const conflict = { 409: ErrorResponseSchema } as const;
