@@ -109,13 +109,17 @@ export type WriterErrorKind = 'transient' | 'rate-limited' | 'permanent' | 'malf
 
 export class WriterError extends Error {
   override name = 'WriterError';
+  /** For `malformed`: the model's raw text, to quote as `repair.previousAnswer` (may be empty). */
+  readonly answerText: string | undefined;
 
   constructor(
     readonly kind: WriterErrorKind,
     message: string,
+    /** For `rate-limited` (and `transient` when the server said): how long the provider asked to wait. */
     readonly retryAfterMs?: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; answerText?: string },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.answerText = options?.answerText;
   }
 }
