@@ -19,6 +19,7 @@ import { configureZodMessages } from './http/zod-messages.js';
 import { articlesRoutes } from './knowledge/articles-routes.js';
 import { foldersRoutes } from './knowledge/folders-routes.js';
 import { treeRoutes } from './knowledge/tree-routes.js';
+import { generationRoutes } from './generation/generation-routes.js';
 
 export const BODY_LIMIT_BYTES = 1_048_576;
 
@@ -86,5 +87,6 @@ export async function buildApp(deps: Deps): Promise<App> {
   await app.register(foldersRoutes(deps.folders));
   await app.register(articlesRoutes(deps.articles));
   await app.register(treeRoutes(deps.tree));
+  await app.register(generationRoutes(deps.generation, deps.jobEvents, deps.writer));
   return app;
 }

@@ -47,6 +47,8 @@ const EnvSchema = z.object({
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: urlWithProtocols(['http:', 'https:']).optional(),
   OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  LLM_MAX_RPM: integer(1, 1_000_000).optional(),
+  LLM_TIMEOUT_MS: integer(1_000, 600_000).default(60_000),
   WORKER_CONCURRENCY: integer(1, 1000).default(16),
   ALLOW_PRIVATE_URLS: booleanString.default(false),
   ADMIN_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
@@ -70,6 +72,10 @@ export type Config = Readonly<{
   openaiApiKey: string | undefined;
   openaiBaseUrl: string | undefined;
   openaiModel: string;
+  /** Cap on model calls per minute across all workers (BullMQ's global limiter); unset = no cap. */
+  llmMaxRpm: number | undefined;
+  /** How long one model call may take before it counts as failed (and is retried). */
+  llmTimeoutMs: number;
   workerConcurrency: number;
   allowPrivateUrls: boolean;
   adminToken: string | undefined;
@@ -116,6 +122,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     openaiApiKey: e.OPENAI_API_KEY,
     openaiBaseUrl: e.OPENAI_BASE_URL,
     openaiModel: e.OPENAI_MODEL,
+    llmMaxRpm: e.LLM_MAX_RPM,
+    llmTimeoutMs: e.LLM_TIMEOUT_MS,
     workerConcurrency: e.WORKER_CONCURRENCY,
     allowPrivateUrls: e.ALLOW_PRIVATE_URLS,
     adminToken: e.ADMIN_TOKEN,

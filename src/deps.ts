@@ -7,6 +7,13 @@ import { createKeysService, type KeysService } from './keys/keys-service.js';
 import { createArticlesService, type ArticlesService } from './knowledge/articles-service.js';
 import { createFoldersService, type FoldersService } from './knowledge/folders-service.js';
 import { createTreeService, type TreeService } from './knowledge/tree-service.js';
+import { createQueue } from './lib/queues.js';
+import { GENERATE_QUEUE } from './generation/generate-queue.js';
+import { createGenerationService, type GenerationService } from './generation/generation-service.js';
+import { createJobEvents, type JobEvents } from './generation/job-events.js';
+import { createWriter } from './writers/create-writer.js';
+import type { Writer } from './writers/writer.js';
+import type { Queue } from 'bullmq';
 
 export type Role = 'api' | 'worker' | 'all';
 
@@ -22,6 +29,12 @@ export interface Deps {
   /** Articles, drafts and publish; the generation pipeline writes through it (see articles-service.ts). */
   articles: ArticlesService;
   tree: TreeService;
+  /** The model (or the offline writer), behind one interface. */
+  writer: Writer;
+  /** Producer-side queues; workers are started by workers.ts in the worker role. */
+  queues: { generate: Queue };
+  generation: GenerationService;
+  jobEvents: JobEvents;
   checkDatabase(): Promise<void>;
   checkRedis(): Promise<void>;
   close(): Promise<void>;
@@ -37,6 +50,9 @@ export function createDeps(
   const pool = createPool(connections.databaseUrl, poolSize, logger);
   const redis = createProducerConnection(connections.redisUrl, logger);
   const articles = createArticlesService(pool);
+  const writer = createWriter(config, logger);
+  const queues = { generate: createQueue(GENERATE_QUEUE, redis, config.queuePrefix, logger) };
+  const jobEvents = createJobEvents(connections.databaseUrl, logger);
 
   return {
     config,
@@ -48,6 +64,10 @@ export function createDeps(
     folders: createFoldersService(pool),
     articles,
     tree: createTreeService(pool, articles),
+    writer,
+    queues,
+    generation: createGenerationService({ pool, queue: queues.generate, logger, writer }),
+    jobEvents,
     async checkDatabase() {
       await pool.query('SELECT 1');
     },
@@ -59,6 +79,8 @@ export function createDeps(
       if (answer !== 'PONG') throw new Error(`redis answered ${String(answer)}`);
     },
     async close() {
+      await jobEvents.close();
+      await Promise.all(Object.values(queues).map((queue) => queue.close().catch(() => undefined)));
       await closeRedis(redis);
       await pool.end();
     },

@@ -1,4 +1,10 @@
-import { isPgError, PG_FOREIGN_KEY_VIOLATION, withTransaction, type Pool } from '../lib/db.js';
+import {
+  isPgError,
+  PG_FOREIGN_KEY_VIOLATION,
+  withTransaction,
+  type Pool,
+  type Queryable,
+} from '../lib/db.js';
 import { AppError, notFound } from '../lib/errors.js';
 import { toIso } from '../http/schemas.js';
 import { createArticlesRepo, type TreeArticleRow } from './articles-repo.js';
@@ -185,6 +191,30 @@ export function createFoldersService(pool: Pool) {
         }
         return { status: true as const };
       });
+    },
+
+    /**
+     * A workspace with no folder gets one named "General" for generated articles to land in. Race-safe:
+     * the tree lock serializes concurrent jobs, and only the first finds the workspace empty.
+     */
+    async ensureDefaultFolder(workspaceId: string, tx: Queryable): Promise<void> {
+      await repo.lockTree(workspaceId, tx);
+      if ((await repo.listAll(workspaceId, tx)).length > 0) return;
+      await repo.insert(
+        workspaceId,
+        {
+          title: 'General',
+          description: 'Articles generated before any folder existed',
+          parentFolderId: null,
+        },
+        tx,
+      );
+    },
+
+    /** Assigns a folder to an agent (created on first use); nothing happens when it is assigned already. */
+    async assignToAgent(workspaceId: string, botId: string, folderId: string, tx: Queryable): Promise<void> {
+      await repo.ensureBots(workspaceId, [botId], tx);
+      await repo.addJunction(workspaceId, botId, folderId, tx);
     },
 
     async tree(workspaceId: string, botId: string | undefined): Promise<TreeSnapshot> {

@@ -3,6 +3,7 @@
 // format in words.
 import { CsvError } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 import { AppError } from '../lib/errors.js';
 import type { TreeTemplateRow } from '../writers/writer.js';
 
@@ -14,8 +15,15 @@ export const FOLDER_DESCRIPTION_MAX = 2_000;
 export const ARTICLE_TITLE_MAX = 300;
 export const ARTICLE_BODY_MAX = 100_000;
 
-/** A row that passed the rules, with its line in the file and its folder path split into titles. */
-export interface TreeCsvRow extends TreeTemplateRow {
+/**
+ * A row that passed the rules, with its line in the file and its folder path split into titles. Unlike a
+ * writer's TreeTemplateRow, a folder row's `folderPath` is the path of the folder it is created in.
+ */
+export interface TreeCsvRow {
+  type: 'folder' | 'article';
+  folderPath: string;
+  title: string;
+  description: string;
   /** 1-based line where the row starts (the header is line 1). */
   line: number;
   /** `folder_path` split on `/`, each title trimmed, empty segments dropped. [] = the top level. */
@@ -120,4 +128,18 @@ export function keywordsFromTitle(title: string): string[] {
     .filter((word) => word.length > 1 && !STOP_WORDS.has(word));
   const unique = [...new Set(words)].slice(0, 10);
   return unique.length > 0 ? unique : [title.trim().toLowerCase()];
+}
+
+/**
+ * The template `tree/initialize` downloads: the writer's rows in the import format, where a folder row
+ * names the path it is created in (its parent) and its own title.
+ */
+export function formatTreeCsv(rows: TreeTemplateRow[]): string {
+  const records = rows.map((row) => [
+    row.type,
+    row.type === 'folder' ? splitFolderPath(row.folderPath).slice(0, -1).join('/') : row.folderPath,
+    row.title,
+    row.description,
+  ]);
+  return stringify(records, { header: true, columns: [...TREE_CSV_COLUMNS] });
 }

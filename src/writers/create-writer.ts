@@ -9,7 +9,10 @@ import type { Writer } from './writer.js';
 // The SDK insists on a key; local servers (Ollama, vLLM without --api-key, llama.cpp) ignore it.
 const PLACEHOLDER_API_KEY = 'no-key-needed-for-this-server';
 
-type WriterConfig = Pick<Config, 'llmProvider' | 'openaiApiKey' | 'openaiBaseUrl' | 'openaiModel'>;
+type WriterConfig = Pick<
+  Config,
+  'llmProvider' | 'openaiApiKey' | 'openaiBaseUrl' | 'openaiModel' | 'llmTimeoutMs'
+>;
 
 export function createWriter(config: WriterConfig, logger: Logger): Writer {
   const configured = config.openaiApiKey !== undefined || config.openaiBaseUrl !== undefined;
@@ -33,6 +36,7 @@ export function createWriter(config: WriterConfig, logger: Logger): Writer {
     apiKey: config.openaiApiKey ?? PLACEHOLDER_API_KEY,
     baseURL: config.openaiBaseUrl,
     model: config.openaiModel,
+    timeoutMs: config.llmTimeoutMs,
     logger,
   });
   logger.info(

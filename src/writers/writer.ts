@@ -84,7 +84,11 @@ export interface WriterAnswer {
   trimNotes: string[];
 }
 
-/** One row of the tree template CSV (`type,folder_path,title,description`). */
+/**
+ * A folder or article a writer proposes for a new help center. `folderPath` is always a full path from the
+ * root ("Billing/Refunds"): a folder row's own path, an article row's folder. The CSV template stores a
+ * folder row's parent path instead (knowledge/tree-csv.ts converts).
+ */
 export interface TreeTemplateRow {
   type: 'folder' | 'article';
   folderPath: string;

@@ -8,6 +8,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { createDeps, type Deps } from '../../src/deps.js';
 import { createLogger } from '../../src/lib/logger.js';
 import type { Scope } from '../../src/keys/keys-service.js';
+import { startWorkers } from '../../src/workers.js';
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({
@@ -39,7 +40,15 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
-export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestContext> {
+export interface TestAppOptions {
+  /** Also run the queue workers in this process (role `all`), for tests whose jobs must run. */
+  workers?: boolean;
+}
+
+export async function startTestApp(
+  overrides: Record<string, string> = {},
+  options: TestAppOptions = {},
+): Promise<TestContext> {
   const config = testConfig(overrides);
   const logger = createLogger(config.logLevel);
   const deps = createDeps(config, logger, {
@@ -49,6 +58,7 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
   });
   const app = await buildApp(deps);
   await app.ready();
+  const workers = options.workers ? startWorkers(deps) : undefined;
   return {
     app,
     deps,
@@ -67,6 +77,7 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
     },
     async close() {
       await app.close();
+      await workers?.close();
       await deps.close();
     },
   };

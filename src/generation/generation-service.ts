@@ -1,0 +1,118 @@
+// Accepting generation work needs PostgreSQL, not Redis: the job rows are committed first, then the
+// BullMQ jobs are added; if Redis is down the rows wait for the reconciler and the request still succeeds.
+import { randomUUID } from 'node:crypto';
+import type { Queue } from 'bullmq';
+import type { Pool } from '../lib/db.js';
+import { AppError } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
+import { OPERATIONS, type Operation } from '../lib/operations.js';
+import { toIso, toIsoOrNull } from '../http/schemas.js';
+import type { Writer } from '../writers/writer.js';
+import { enqueueGenerateJobs } from './generate-queue.js';
+import type { BulkGenerateBody, GenerateBody, Job } from './generation-schemas.js';
+import { createJobsRepo, type JobParams, type JobRow } from './jobs-repo.js';
+import { assertSourcesInWorkspace } from './source-ownership.js';
+
+const asDate = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
+
+export function toJob(row: JobRow): Job {
+  return {
+    id: row.id,
+    jobStatus: row.status,
+    createdAt: toIso(asDate(row.createdAt)),
+    startedAt: toIsoOrNull(row.startedAt === null ? null : asDate(row.startedAt)),
+    completedAt: toIsoOrNull(row.completedAt === null ? null : asDate(row.completedAt)),
+    hcArticleId: row.articleId,
+    documentId: row.sourceId,
+    operation: row.operation,
+    reason: row.reason,
+    isDraft: row.isDraft,
+    error: row.error,
+    attempts: row.attempts,
+    reused: row.reused,
+    usage: {
+      promptTokens: row.promptTokens,
+      completionTokens: row.completionTokens,
+      cachedTokens: row.cachedTokens,
+    },
+  };
+}
+
+/** restrictedOps is an allow-list; omitted or empty means every operation (API.md §4). */
+export function allowedOperations(restrictedOps: Operation[] | undefined): Operation[] {
+  if (!restrictedOps || restrictedOps.length === 0) return [...OPERATIONS];
+  return OPERATIONS.filter((operation) => restrictedOps.includes(operation));
+}
+
+function jobParams(body: BulkGenerateBody | GenerateBody): JobParams {
+  return {
+    allowedOps: allowedOperations(body.restrictedOps),
+    instructions: body.instructions ?? '',
+    botId: body.botId ?? null,
+    isDraft: body.isDraft,
+    force: body.force,
+  };
+}
+
+export function createGenerationService(deps: { pool: Pool; queue: Queue; logger: Logger; writer: Writer }) {
+  const { pool, queue, logger } = deps;
+  const repo = createJobsRepo(pool);
+
+  return {
+    async bulk(
+      workspaceId: string,
+      body: BulkGenerateBody,
+    ): Promise<{ jobs: { documentId: string; backgroundJobId: string }[] }> {
+      await assertSourcesInWorkspace(pool, workspaceId, body.documentIds, 'documentIds');
+      const jobs = body.documentIds.map((sourceId) => ({
+        id: randomUUID(),
+        sourceId,
+        origin: 'sources' as const,
+      }));
+      // One statement: every row is committed, or none.
+      await repo.insertMany(workspaceId, jobs, jobParams(body));
+      await enqueueGenerateJobs(
+        queue,
+        jobs.map((job) => ({ jobId: job.id, workspaceId })),
+        logger,
+      );
+      return { jobs: jobs.map((job) => ({ documentId: job.sourceId, backgroundJobId: job.id })) };
+    },
+
+    async generate(workspaceId: string, body: GenerateBody): Promise<{ backgroundJobId: string }> {
+      const sourceId = body.origin === 'sources' ? body.documentId! : null;
+      if (sourceId) await assertSourcesInWorkspace(pool, workspaceId, [sourceId], 'documentId');
+      const job = {
+        id: randomUUID(),
+        sourceId,
+        origin: body.origin,
+        candidateKnowledge: body.candidateKnowledge,
+        hcEventId: body.origin === 'inbox' ? body.hcEventId! : null,
+      };
+      await repo.insertMany(workspaceId, [job], jobParams(body));
+      await enqueueGenerateJobs(queue, [{ jobId: job.id, workspaceId }], logger);
+      return { backgroundJobId: job.id };
+    },
+
+    /** The jobs in the order asked; 404 naming every ID unknown in this workspace. */
+    async jobs(workspaceId: string, ids: string[]): Promise<Job[]> {
+      const rows = await repo.findMany(workspaceId, ids);
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      const unknown = ids.filter((id) => !byId.has(id));
+      if (unknown.length > 0) {
+        throw new AppError('NOT_FOUND', `unknown job IDs in this workspace: ${unknown.join(', ')}`, [
+          { field: 'jobIds', message: 'unknown in this workspace', ids: unknown },
+        ]);
+      }
+      return ids.map((id) => toJob(byId.get(id)!));
+    },
+
+    async job(workspaceId: string, id: string): Promise<Job> {
+      const [row] = await repo.findMany(workspaceId, [id]);
+      if (!row) throw new AppError('NOT_FOUND', `knowledge job ${id} not found`);
+      return toJob(row);
+    },
+  };
+}
+
+export type GenerationService = ReturnType<typeof createGenerationService>;

@@ -1,0 +1,193 @@
+import type { Queryable } from '../lib/db.js';
+import type { JobStatus, Operation } from '../lib/operations.js';
+import type { Decision, Usage } from '../writers/writer.js';
+
+/** A knowledge job as stored; the same keys arrive in the status-change notifications (migration 0005). */
+export interface JobRow {
+  id: string;
+  workspaceId: string;
+  sourceId: string | null;
+  status: JobStatus;
+  operation: Operation | null;
+  reason: string | null;
+  articleId: string | null;
+  error: string | null;
+  attempts: number;
+  isDraft: boolean;
+  reused: boolean;
+  promptTokens: number;
+  completionTokens: number;
+  cachedTokens: number;
+  createdAt: Date | string;
+  startedAt: Date | string | null;
+  completedAt: Date | string | null;
+}
+
+/** Everything a worker needs to run a job. */
+export interface JobWork extends JobRow {
+  origin: 'sources' | 'generated' | 'inbox';
+  candidateKnowledge: string | null;
+  hcEventId: string | null;
+  allowedOps: Operation[];
+  instructions: string;
+  botId: string | null;
+  force: boolean;
+}
+
+export interface NewJob {
+  sourceId: string | null;
+  origin: 'sources' | 'generated' | 'inbox';
+  candidateKnowledge?: string | null;
+  hcEventId?: string | null;
+}
+
+export interface JobParams {
+  allowedOps: Operation[];
+  instructions: string;
+  botId: string | null;
+  isDraft: boolean;
+  force: boolean;
+}
+
+const JOB_COLUMNS = `id, workspace_id AS "workspaceId", source_id AS "sourceId", status, operation, reason,
+  article_id AS "articleId", error, attempts, is_draft AS "isDraft", reused, prompt_tokens AS "promptTokens",
+  completion_tokens AS "completionTokens", cached_tokens AS "cachedTokens", created_at AS "createdAt",
+  started_at AS "startedAt", completed_at AS "completedAt"`;
+
+const WORK_COLUMNS = `${JOB_COLUMNS}, origin, candidate_knowledge AS "candidateKnowledge", hc_event_id AS "hcEventId",
+  allowed_ops AS "allowedOps", instructions, bot_id AS "botId", force`;
+
+export function createJobsRepo(db: Queryable) {
+  return {
+    /** Inserts one PENDING row per job in one statement (a bulk request carries up to 1000). */
+    async insertMany(
+      workspaceId: string,
+      jobs: (NewJob & { id: string })[],
+      params: JobParams,
+      tx: Queryable = db,
+    ): Promise<void> {
+      await tx.query(
+        `INSERT INTO knowledge_jobs (id, workspace_id, source_id, origin, candidate_knowledge, hc_event_id,
+           allowed_ops, instructions, bot_id, is_draft, force)
+         SELECT j.id, $1, j.source_id, j.origin, j.candidate_knowledge, j.hc_event_id, $7, $8, $9, $10, $11
+         FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[])
+           AS j(id, source_id, origin, candidate_knowledge, hc_event_id)`,
+        [
+          workspaceId,
+          jobs.map((job) => job.id),
+          jobs.map((job) => job.sourceId),
+          jobs.map((job) => job.origin),
+          jobs.map((job) => job.candidateKnowledge ?? null),
+          jobs.map((job) => job.hcEventId ?? null),
+          params.allowedOps,
+          params.instructions,
+          params.botId,
+          params.isDraft,
+          params.force,
+        ],
+      );
+    },
+
+    async findMany(workspaceId: string, ids: string[], tx: Queryable = db): Promise<JobRow[]> {
+      const { rows } = await tx.query<JobRow>(
+        `SELECT ${JOB_COLUMNS} FROM knowledge_jobs WHERE workspace_id = $1 AND id = ANY($2::uuid[])`,
+        [workspaceId, ids],
+      );
+      return rows;
+    },
+
+    /** For the worker: the job by id alone (the payload's workspace id is checked against it). */
+    async findWork(id: string, tx: Queryable = db): Promise<JobWork | undefined> {
+      const { rows } = await tx.query<JobWork>(`SELECT ${WORK_COLUMNS} FROM knowledge_jobs WHERE id = $1`, [
+        id,
+      ]);
+      return rows[0];
+    },
+
+    async markInProgress(id: string, tx: Queryable = db): Promise<void> {
+      await tx.query(
+        `UPDATE knowledge_jobs SET status = 'IN_PROGRESS', attempts = attempts + 1, error = NULL,
+           started_at = coalesce(started_at, now()), updated_at = now()
+         WHERE id = $1 AND status IN ('PENDING', 'IN_PROGRESS')`,
+        [id],
+      );
+    },
+
+    async addUsage(id: string, usage: Usage, tx: Queryable = db): Promise<void> {
+      await tx.query(
+        `UPDATE knowledge_jobs SET model_calls = model_calls + 1, prompt_tokens = prompt_tokens + $2,
+           completion_tokens = completion_tokens + $3, cached_tokens = cached_tokens + $4, updated_at = now()
+         WHERE id = $1`,
+        [id, usage.promptTokens, usage.completionTokens, usage.cachedTokens],
+      );
+    },
+
+    /** Records an error while the job may still be retried (the status stays IN_PROGRESS). */
+    async recordError(id: string, error: string, tx: Queryable = db): Promise<void> {
+      await tx.query(`UPDATE knowledge_jobs SET error = $2, updated_at = now() WHERE id = $1`, [id, error]);
+    },
+
+    /** A rate-limited run does not count as an attempt: the job goes back to wait for the pause to end. */
+    async releaseAttempt(id: string, note: string, tx: Queryable = db): Promise<void> {
+      await tx.query(
+        `UPDATE knowledge_jobs SET attempts = greatest(attempts - 1, 0), error = $2, updated_at = now() WHERE id = $1`,
+        [id, note],
+      );
+    },
+
+    async fail(id: string, error: string, tx: Queryable = db): Promise<void> {
+      await tx.query(
+        `UPDATE knowledge_jobs SET status = 'FAILED', error = $2, completed_at = now(), updated_at = now()
+         WHERE id = $1 AND status <> 'COMPLETED'`,
+        [id, error],
+      );
+    },
+
+    async complete(
+      id: string,
+      outcome: {
+        operation: Operation;
+        reason: string;
+        articleId: string | null;
+        decision: Decision;
+        decisionKey: string;
+        sourceHashRead: string | null;
+        reused: boolean;
+      },
+      tx: Queryable = db,
+    ): Promise<void> {
+      await tx.query(
+        `UPDATE knowledge_jobs SET status = 'COMPLETED', operation = $2, reason = $3, article_id = $4, decision = $5,
+           decision_key = $6, source_hash_read = $7, reused = $8, error = NULL, completed_at = now(), updated_at = now()
+         WHERE id = $1`,
+        [
+          id,
+          outcome.operation,
+          outcome.reason,
+          outcome.articleId,
+          JSON.stringify(outcome.decision),
+          outcome.decisionKey,
+          outcome.sourceHashRead,
+          outcome.reused,
+        ],
+      );
+    },
+
+    /** The newest completed job of the workspace with this decision key, for reuse without a model call. */
+    async findReusable(
+      workspaceId: string,
+      decisionKey: string,
+      tx: Queryable = db,
+    ): Promise<{ id: string; decision: Decision; articleId: string | null } | undefined> {
+      const { rows } = await tx.query<{ id: string; decision: Decision; articleId: string | null }>(
+        `SELECT id, decision, article_id AS "articleId" FROM knowledge_jobs
+         WHERE workspace_id = $1 AND decision_key = $2 AND status = 'COMPLETED' AND decision IS NOT NULL
+         ORDER BY completed_at DESC LIMIT 1`,
+        [workspaceId, decisionKey],
+      );
+      return rows[0];
+    },
+  };
+}
+
+export type JobsRepo = ReturnType<typeof createJobsRepo>;

@@ -1,0 +1,121 @@
+// Nothing is lost when Redis loses jobs (a flush, a failover without AOF, a crash between commit and
+// enqueue): every worker process runs this sweep, one process at a time (a Postgres advisory lock), and
+// re-adds the BullMQ job of every row that waits too long with no live BullMQ job behind it.
+import type { Queue } from 'bullmq';
+import type { Pool } from './db.js';
+import type { Logger } from './logger.js';
+
+export interface ReconciledQueue {
+  queue: Queue;
+  /** The job table whose rows back this queue (id = BullMQ job id). */
+  table: 'ingest_jobs' | 'knowledge_jobs';
+  payload: (row: { id: string; workspaceId: string }) => unknown;
+}
+
+export interface ReconcilerOptions {
+  pool: Pool;
+  queues: ReconciledQueue[];
+  logger: Logger;
+  intervalMs?: number;
+  /** PENDING rows younger than this are left alone: their enqueue may still be in flight. */
+  pendingAgeMs?: number;
+  /** IN_PROGRESS rows are re-added when unchanged for longer than this (BullMQ's lock duration). */
+  stuckAgeMs?: number;
+  onReadd?: (queue: string, count: number) => void;
+}
+
+const SWEEP_LOCK = "hashtext('distill:reconciler')";
+const LIVE_STATES = new Set(['active', 'waiting', 'delayed', 'prioritized', 'waiting-children']);
+const BATCH = 500;
+
+export function createReconciler(options: ReconcilerOptions) {
+  const {
+    pool,
+    queues,
+    logger,
+    intervalMs = 30_000,
+    pendingAgeMs = 30_000,
+    stuckAgeMs = 30_000,
+    onReadd,
+  } = options;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<Record<string, number>> | undefined;
+
+  async function sweepQueue({ queue, table, payload }: ReconciledQueue): Promise<number> {
+    const { rows } = await pool.query<{ id: string; workspaceId: string }>(
+      `SELECT id, workspace_id AS "workspaceId" FROM ${table}
+       WHERE (status = 'PENDING' AND updated_at < now() - make_interval(secs => $1))
+          OR (status = 'IN_PROGRESS' AND updated_at < now() - make_interval(secs => $2))
+       ORDER BY updated_at LIMIT $3`,
+      [pendingAgeMs / 1000, stuckAgeMs / 1000, BATCH],
+    );
+    const readd: { id: string; workspaceId: string }[] = [];
+    for (const row of rows) {
+      const job = await queue.getJob(row.id);
+      const state = job ? await job.getState() : 'missing';
+      if (LIVE_STATES.has(state)) continue;
+      // A finished BullMQ job whose row never finished: drop it, or its id would block the re-add.
+      if (job) await job.remove().catch(() => undefined);
+      readd.push(row);
+    }
+    if (readd.length > 0) {
+      await queue.addBulk(
+        readd.map((row) => ({ name: queue.name, data: payload(row), opts: { jobId: row.id } })),
+      );
+    }
+    return readd.length;
+  }
+
+  /** One sweep over every queue, unless another process holds the sweep lock. */
+  async function runOnce(): Promise<Record<string, number>> {
+    const client = await pool.connect();
+    const counts: Record<string, number> = {};
+    try {
+      const { rows } = await client.query<{ locked: boolean }>(
+        `SELECT pg_try_advisory_lock(${SWEEP_LOCK}) AS locked`,
+      );
+      if (!rows[0]?.locked) return counts;
+      try {
+        for (const reconciled of queues) {
+          const count = await sweepQueue(reconciled);
+          counts[reconciled.queue.name] = count;
+          if (count > 0) {
+            logger.warn(
+              { queue: reconciled.queue.name, count },
+              'reconciler re-added jobs that had no live queue entry',
+            );
+            onReadd?.(reconciled.queue.name, count);
+          }
+        }
+      } finally {
+        await client.query(`SELECT pg_advisory_unlock(${SWEEP_LOCK})`);
+      }
+    } finally {
+      client.release();
+    }
+    return counts;
+  }
+
+  const tick = () => {
+    running = runOnce().catch((error: unknown) => {
+      logger.warn({ err: error }, 'reconciler sweep failed; next sweep in a moment');
+      return {};
+    });
+    void running.finally(() => {
+      if (timer) timer = setTimeout(tick, intervalMs);
+    });
+  };
+
+  return {
+    runOnce,
+    start() {
+      timer = setTimeout(tick, intervalMs);
+    },
+    async stop() {
+      const pending = timer;
+      timer = undefined;
+      clearTimeout(pending);
+      await running;
+    },
+  };
+}

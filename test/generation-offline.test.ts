@@ -1,0 +1,78 @@
+// The offline writer (the default with no model configured) through the real pipeline: it must pick
+// sensible operations, since a first `npm start` runs on it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestContext } from './helpers/app.js';
+import { bulkGenerate, getSource, insertSource, waitForJobs } from './helpers/generation.js';
+import { knowledge } from './helpers/knowledge.js';
+
+let ctx: TestContext;
+beforeAll(async () => {
+  ctx = await startTestApp({ LLM_PROVIDER: 'offline' }, { workers: true });
+});
+afterAll(() => ctx.close());
+
+describe('offline writer in the pipeline', () => {
+  it('adds a new topic, does nothing for a page an article already says, and updates the linked article of a revised page', async () => {
+    const key = await ctx.createKey();
+    const kb = knowledge(ctx, key);
+    const billing = await kb.folder('Billing');
+    const shipping = await kb.folder('Shipping');
+    const refund = await kb.article(billing.id, {
+      title: 'Refund policy',
+      mainKnowledge: 'Refunds are issued within 30 days of purchase, to the original payment method.',
+      questions: ['How do refunds work?'],
+      keywords: ['refund', 'policy', 'purchase'],
+    });
+
+    const newTopic = await insertSource(ctx, key, {
+      title: 'Delivery times',
+      paragraphs: [
+        '# Delivery times',
+        'Standard shipping delivery takes 3 to 5 business days.',
+        '## Express shipping',
+        'Express delivery arrives next day.',
+      ],
+    });
+    const sameContent = await insertSource(ctx, key, {
+      title: 'Refund policy',
+      paragraphs: [
+        '# Refund policy',
+        'Refunds are issued within 30 days of purchase, to the original payment method.',
+      ],
+    });
+    const revised = await insertSource(ctx, key, {
+      title: 'Refund policy',
+      paragraphs: [
+        '# Refund policy',
+        'Refunds are issued within 14 days of purchase, to the original payment method.',
+      ],
+      linkedKnowledgeId: refund.id,
+      changed: true,
+    });
+
+    const jobs = await waitForJobs(
+      ctx,
+      key,
+      await bulkGenerate(ctx, key, { documentIds: [newTopic, sameContent, revised] }),
+    );
+    expect(jobs.map((job) => [job.jobStatus, job.operation])).toEqual([
+      ['COMPLETED', 'ADD_ARTICLE_TO_FOLDER'],
+      ['COMPLETED', 'DO_NOTHING'],
+      ['COMPLETED', 'UPDATE_ARTICLE'],
+    ]);
+    expect(jobs.every((job) => job.usage.promptTokens === 0)).toBe(true);
+
+    const added = (await kb.get(jobs[0]!.hcArticleId!))!;
+    expect(added).toMatchObject({ isDraft: true, parentFolderId: shipping.id, title: 'Delivery times' });
+    expect(added.questions.length).toBeGreaterThan(0);
+    expect(added.keywords.length).toBeGreaterThan(0);
+    const update = (await kb.get(jobs[2]!.hcArticleId!))!;
+    expect(update).toMatchObject({ originalArticleId: refund.id });
+    expect(update.mainKnowledge).toContain('14 days');
+
+    // Publishing the update performs the source-backed save: the revised source is no longer "changed".
+    expect((await kb.publish(update.id)).status).toBe(200);
+    expect(await getSource(ctx, revised)).toMatchObject({ changed: false, linkedKnowledgeId: refund.id });
+    expect((await kb.get(refund.id))!).toMatchObject({ version: 2 });
+  });
+});

@@ -1,0 +1,110 @@
+// Sources and knowledge jobs for generation tests.
+import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
+import { sha256Hex } from '../../src/lib/hashing.js';
+import type { TestContext, TestKey } from './app.js';
+
+export interface SourceFixture {
+  title: string;
+  paragraphs: string[];
+  url?: string;
+  linkedKnowledgeId?: string | null;
+  savedHash?: string | null;
+  changed?: boolean;
+}
+
+export const hashOf = (paragraphs: string[]) => sha256Hex(paragraphs.join('\n\n'));
+
+/** A web source as a completed ingestion leaves it (inserted directly: these tests are about generation). */
+export async function insertSource(ctx: TestContext, key: TestKey, fixture: SourceFixture): Promise<string> {
+  const url = fixture.url ?? `https://docs.example.com/${randomUUID()}`;
+  const { rows } = await ctx.deps.pool.query<{ id: string }>(
+    `INSERT INTO sources (workspace_id, source_type, external_id, original_url, title, mime_type, paragraphs,
+       content_hash, saved_hash, success, linked_knowledge_id, changed, fetched_at)
+     VALUES ($1, 'web', $2, $2, $3, 'text/html', $4, $5, $6, true, $7, $8, now()) RETURNING id`,
+    [
+      key.workspaceId,
+      url,
+      fixture.title,
+      fixture.paragraphs,
+      hashOf(fixture.paragraphs),
+      fixture.savedHash ?? null,
+      fixture.linkedKnowledgeId ?? null,
+      fixture.changed ?? false,
+    ],
+  );
+  return rows[0]!.id;
+}
+
+export async function getSource(ctx: TestContext, id: string) {
+  const { rows } = await ctx.deps.pool.query<{
+    linkedKnowledgeId: string | null;
+    linkedOperation: string | null;
+    linkedReason: string | null;
+    changed: boolean;
+    savedHash: string | null;
+    contentHash: string | null;
+  }>(
+    `SELECT linked_knowledge_id AS "linkedKnowledgeId", linked_operation AS "linkedOperation", linked_reason AS "linkedReason",
+       changed, saved_hash AS "savedHash", content_hash AS "contentHash" FROM sources WHERE id = $1`,
+    [id],
+  );
+  return rows[0]!;
+}
+
+export interface WireJob {
+  id: string;
+  jobStatus: 'PENDING' | 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+  hcArticleId: string | null;
+  documentId: string | null;
+  operation: string | null;
+  reason: string | null;
+  error: string | null;
+  attempts: number;
+  reused: boolean;
+  isDraft: boolean;
+  usage: { promptTokens: number; completionTokens: number; cachedTokens: number };
+  createdAt: string;
+  startedAt: string | null;
+  completedAt: string | null;
+}
+
+export async function bulkGenerate(
+  ctx: TestContext,
+  key: TestKey,
+  body: Record<string, unknown>,
+): Promise<string[]> {
+  const response = await ctx
+    .http()
+    .post('/v2/knowledge/public/bulk')
+    .set(key.header)
+    .send({ origin: 'sources', ...body });
+  expect(response.status, JSON.stringify(response.body)).toBe(200);
+  return (response.body.jobs as { backgroundJobId: string }[]).map((job) => job.backgroundJobId);
+}
+
+export async function jobStatuses(ctx: TestContext, key: TestKey, jobIds: string[]): Promise<WireJob[]> {
+  const response = await ctx.http().post('/v2/knowledge/public/jobs/status').set(key.header).send({ jobIds });
+  expect(response.status, JSON.stringify(response.body)).toBe(200);
+  return response.body.jobs as WireJob[];
+}
+
+/** Polls the status route until every job is COMPLETED or FAILED. */
+export async function waitForJobs(
+  ctx: TestContext,
+  key: TestKey,
+  jobIds: string[],
+  timeout = 30_000,
+): Promise<WireJob[]> {
+  let jobs: WireJob[] = [];
+  await expect
+    .poll(
+      async () => {
+        jobs = await jobStatuses(ctx, key, jobIds);
+        return jobs.every((job) => job.jobStatus === 'COMPLETED' || job.jobStatus === 'FAILED');
+      },
+      { timeout, interval: 100 },
+    )
+    .toBe(true);
+  return jobs;
+}
