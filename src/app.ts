@@ -17,6 +17,7 @@ import { registerErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health-routes.js';
 import { configureZodMessages } from './http/zod-messages.js';
 import { foldersRoutes } from './knowledge/folders-routes.js';
+import { sourcesRoutes } from './sources/sources-routes.js';
 
 export const BODY_LIMIT_BYTES = 1_048_576;
 
@@ -82,5 +83,6 @@ export async function buildApp(deps: Deps): Promise<App> {
   registerAuth(app, deps.keys);
   await app.register(healthRoutes(deps));
   await app.register(foldersRoutes(deps.folders));
+  await app.register(sourcesRoutes(deps.sources));
   return app;
 }

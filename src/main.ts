@@ -7,6 +7,7 @@ import { createDeps, type Role } from './deps.js';
 import { openDatabase, openRedis } from './lib/infrastructure.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { runMigrations } from './lib/migrate.js';
+import { startWorkers } from './workers.js';
 
 export function loadConfigOrExit(): Config {
   loadDotEnv();
@@ -69,6 +70,12 @@ export async function runRole(role: Role): Promise<void> {
     const deps = createDeps(config, logger, { databaseUrl: database.url, redisUrl: redis.url, role });
     stoppers.push({ name: 'connections', stop: () => deps.close() });
 
+    if (role !== 'api') {
+      const workers = startWorkers(deps);
+      // Stopped after the HTTP server (stop taking work first) and before the connections they use.
+      stoppers.push({ name: 'workers', stop: () => workers.close() });
+      logger.info({ concurrency: config.workerConcurrency }, 'worker started');
+    }
     if (role !== 'worker') {
       const app = await buildApp(deps);
       stoppers.push({ name: 'http server', stop: () => app.close() });
@@ -79,9 +86,6 @@ export async function runRole(role: Role): Promise<void> {
         console.log('Created workspace "default" with a read/write API key. It is shown once; store it now:');
         console.log(defaultKey.key);
       }
-    }
-    if (role !== 'api') {
-      logger.info({ concurrency: config.workerConcurrency }, 'worker started');
     }
   })();
 

@@ -5,9 +5,10 @@ import supertest from 'supertest';
 import { inject } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { createDeps, type Deps } from '../../src/deps.js';
+import { createDeps, type Deps, type DepsOptions } from '../../src/deps.js';
 import { createLogger } from '../../src/lib/logger.js';
 import type { Scope } from '../../src/keys/keys-service.js';
+import { startWorkers, type Workers } from '../../src/workers.js';
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({
@@ -39,16 +40,31 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
-export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestContext> {
+export interface TestAppOptions extends DepsOptions {
+  /** Also run the queue workers in this process (for tests that need jobs to run). */
+  workers?: boolean;
+}
+
+/** Retries a few times, quickly: tests wait for outcomes, not for production backoff. */
+export const TEST_INGEST_JOB_OPTIONS = { attempts: 3, backoff: { type: 'fixed', delay: 100 } } as const;
+
+export async function startTestApp(
+  overrides: Record<string, string> = {},
+  options: TestAppOptions = {},
+): Promise<TestContext> {
   const config = testConfig(overrides);
   const logger = createLogger(config.logLevel);
-  const deps = createDeps(config, logger, {
-    databaseUrl: config.databaseUrl!,
-    redisUrl: config.redisUrl!,
-    role: 'all',
-  });
+  const { workers: withWorkers, ...depsOptions } = options;
+  const ingestJobOptions = { ...TEST_INGEST_JOB_OPTIONS, ...depsOptions.ingestJobOptions };
+  const deps = createDeps(
+    config,
+    logger,
+    { databaseUrl: config.databaseUrl!, redisUrl: config.redisUrl!, role: 'all' },
+    { ...depsOptions, ingestJobOptions },
+  );
   const app = await buildApp(deps);
   await app.ready();
+  const workers: Workers | undefined = withWorkers ? startWorkers(deps, { ingestJobOptions }) : undefined;
   return {
     app,
     deps,
@@ -67,6 +83,7 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
     },
     async close() {
       await app.close();
+      await workers?.close();
       await deps.close();
     },
   };

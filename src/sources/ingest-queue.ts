@@ -1,0 +1,42 @@
+// The ingest queue's contract (STYLE.md rule 6): name, payload (IDs only), job options, enqueue helper.
+// The BullMQ job id is the ingest_jobs row id, so re-adding a job that is still queued is a no-op.
+import type { JobsOptions, Queue } from 'bullmq';
+import { z } from 'zod';
+import { createQueue, DEFAULT_JOB_OPTIONS, enqueueCommitted } from '../lib/queues.js';
+import type { Logger } from '../lib/logger.js';
+import type { Redis } from '../lib/redis.js';
+
+export const INGEST_QUEUE = 'ingest';
+
+export const IngestJobDataSchema = z.object({
+  workspaceId: z.uuid(),
+  sourceId: z.uuid(),
+  ingestJobId: z.uuid(),
+});
+export type IngestJobData = z.infer<typeof IngestJobDataSchema>;
+
+/** Retries for transient fetch errors (timeouts, 5xx, resets); `overrides` lets tests shorten the backoff. */
+export function ingestJobOptions(overrides: JobsOptions = {}): JobsOptions {
+  return { ...DEFAULT_JOB_OPTIONS, ...overrides };
+}
+
+export function createIngestQueue(redis: Redis, prefix: string, logger: Logger): Queue {
+  return createQueue(INGEST_QUEUE, redis, prefix, logger);
+}
+
+export interface IngestEnqueuer {
+  /** Adds committed jobs; never throws (see enqueueCommitted). */
+  enqueue(jobs: IngestJobData[]): Promise<boolean>;
+}
+
+export function createIngestEnqueuer(queue: Queue, logger: Logger, options: JobsOptions): IngestEnqueuer {
+  return {
+    enqueue: (jobs) =>
+      enqueueCommitted(
+        queue,
+        jobs.map((job) => ({ id: job.ingestJobId, data: job })),
+        logger,
+        options,
+      ),
+  };
+}
