@@ -23,10 +23,9 @@ export function normalizeUrl(input: URL | string): string {
   url.hash = '';
   url.username = '';
   url.password = '';
-  if (url.search) {
-    url.searchParams.sort();
-    if (url.searchParams.size === 0) url.search = '';
-  }
+  url.searchParams.sort();
+  // A bare "?" is no query at all.
+  if (url.searchParams.size === 0) url.search = '';
   return url.href;
 }
 
