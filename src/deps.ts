@@ -53,7 +53,12 @@ export function createDeps(
   const redis = createProducerConnection(connections.redisUrl, logger);
   const web = createWebClient({ ...options.web, allowPrivateAddresses: config.allowPrivateUrls });
   const ingestQueue = createIngestQueue(redis, config.queuePrefix, logger);
-  const enqueuer = createIngestEnqueuer(ingestQueue, logger, ingestJobOptions(options.ingestJobOptions));
+  const enqueuer = createIngestEnqueuer(
+    ingestQueue,
+    logger,
+    ingestJobOptions(options.ingestJobOptions),
+    redis,
+  );
   const crawler = createDeepCrawler(web, { ...CRAWL_DEFAULTS, ...options.crawlLimits });
 
   return {
@@ -79,9 +84,13 @@ export function createDeps(
       if (answer !== 'PONG') throw new Error(`redis answered ${String(answer)}`);
     },
     async close() {
-      await ingestQueue
-        .close()
-        .catch((error: unknown) => logger.warn({ err: error }, 'closing the ingest queue failed'));
+      // Bounded: with Redis unreachable, BullMQ's close waits for a connection that never comes.
+      await Promise.race([
+        ingestQueue
+          .close()
+          .catch((error: unknown) => logger.warn({ err: error }, 'closing the ingest queue failed')),
+        new Promise((resolve) => setTimeout(resolve, 1_000).unref()),
+      ]);
       await web.close();
       await closeRedis(redis);
       await pool.end();

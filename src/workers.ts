@@ -1,13 +1,16 @@
 // The worker role: consumes the ingest queue with WORKER_CONCURRENCY jobs at once, and re-adds jobs whose
 // rows stayed PENDING (Redis was down when they were committed: DESIGN.md §1 "reconciler").
-import type { Worker } from 'bullmq';
+import type { JobsOptions, Worker } from 'bullmq';
 import type { Deps } from './deps.js';
 import { createWorker } from './lib/queues.js';
-import { INGEST_QUEUE } from './sources/ingest-queue.js';
+import {
+  createIngestEnqueuer,
+  INGEST_QUEUE,
+  IngestJobDataSchema,
+  ingestJobOptions,
+} from './sources/ingest-queue.js';
 import { ingestProcessor } from './sources/ingest-worker.js';
 import { createSourcesRepo } from './sources/sources-repo.js';
-import { createIngestEnqueuer, ingestJobOptions } from './sources/ingest-queue.js';
-import type { JobsOptions } from 'bullmq';
 
 export interface Workers {
   close(): Promise<void>;
@@ -29,15 +32,29 @@ export function startWorkers(deps: Deps, options: WorkerOptions = {}): Workers {
     concurrency: config.workerConcurrency,
     logger,
   });
-  ingestWorker.on('failed', (job, error) =>
+  ingestWorker.on('failed', (job, error) => {
     logger.info(
       { jobId: job?.id, attemptsMade: job?.attemptsMade, err: error.message },
       'ingest attempt failed',
-    ),
-  );
+    );
+    // The processor records its own final failures; this catches the ones BullMQ decides alone (stalls).
+    const final = job && (job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled/i.test(error.message));
+    const data = IngestJobDataSchema.safeParse(job?.data);
+    if (final && data.success)
+      deps.ingest
+        .abandon(data.data, error.message)
+        .catch((failure: unknown) =>
+          logger.warn({ err: failure, jobId: job.id }, 'could not record an abandoned job'),
+        );
+  });
 
   const repo = createSourcesRepo(deps.pool);
-  const enqueuer = createIngestEnqueuer(deps.ingestQueue, logger, ingestJobOptions(options.ingestJobOptions));
+  const enqueuer = createIngestEnqueuer(
+    deps.ingestQueue,
+    logger,
+    ingestJobOptions(options.ingestJobOptions),
+    deps.redis,
+  );
   let reconciling = false;
   const reconcile = async () => {
     if (reconciling) return;

@@ -1,7 +1,8 @@
 // Ingestion through the HTTP edge with real workers: POST /v2/documents/public, then poll the source
 // until its job is COMPLETED or FAILED (API.md §3).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestContext } from './helpers/app.js';
+import { startWorkers } from '../src/workers.js';
+import { startTestApp, TEST_INGEST_JOB_OPTIONS, type TestContext } from './helpers/app.js';
 import { ARTICLE_TEXT, startFixtureServer, type Fixture } from './helpers/fixture-server.js';
 import { getSource, ingest, ingestOne, waitForIngest } from './helpers/sources.js';
 
@@ -323,5 +324,52 @@ describe('ingest: get', () => {
     const early = await getSource(ctx, key, addedDocumentIds[0]!);
     expect(['PENDING', 'IN_PROGRESS', 'COMPLETED']).toContain(early.linkedJobStatus);
     expect(early.linkedJobId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('ingest: reconciler', () => {
+  it('accepts an ingest while Redis is down: the rows are committed and stay PENDING', async () => {
+    // Nothing listens on port 1.
+    const noRedis = await startTestApp({ REDIS_URL: 'redis://127.0.0.1:1' });
+    try {
+      const key = await noRedis.createKey();
+      const { addedDocumentIds } = await ingest(noRedis, key, [site.url('/docs/a')]);
+      const source = await getSource(noRedis, key, addedDocumentIds[0]!);
+      expect(source.linkedJobStatus).toBe('PENDING');
+    } finally {
+      await noRedis.close();
+    }
+  });
+
+  it('re-adds a job whose row is PENDING but never reached Redis, and it runs', async () => {
+    const other = await startTestApp();
+    const workers = startWorkers(other.deps, {
+      ingestJobOptions: TEST_INGEST_JOB_OPTIONS,
+      reconcileEveryMs: 100,
+      // Other test files share the database: only this test's row is old enough to be picked up.
+      reconcileAfterMs: 10 * 60_000,
+    });
+    try {
+      const key = await other.createKey();
+      // What an ingest leaves behind when Redis is down: committed rows, no BullMQ job.
+      const { rows } = await other.deps.pool.query<{ id: string }>(
+        `INSERT INTO sources (workspace_id, source_type, external_id, original_url) VALUES ($1, 'web', $2, $2) RETURNING id`,
+        [key.workspaceId, site.url('/docs/e')],
+      );
+      const sourceId = rows[0]!.id;
+      await other.deps.pool.query(
+        `WITH job AS (
+           INSERT INTO ingest_jobs (workspace_id, source_id, created_at, updated_at)
+           VALUES ($1, $2, now() - interval '1 hour', now() - interval '1 hour') RETURNING id
+         )
+         UPDATE sources SET linked_job_id = (SELECT id FROM job) WHERE id = $2`,
+        [key.workspaceId, sourceId],
+      );
+      const source = await waitForIngest(other, key, sourceId);
+      expect(source).toMatchObject({ linkedJobStatus: 'COMPLETED', success: true });
+    } finally {
+      await workers.close();
+      await other.close();
+    }
   });
 });

@@ -70,6 +70,18 @@ async function createArticle(key: TestKey, title: string): Promise<{ id: string;
 
 const list = (key: TestKey, query = '') => ctx.http().get(`/v2/documents/public${query}`).set(key.header);
 
+describe('OpenAPI', () => {
+  it('documents every source route', async () => {
+    const response = await ctx.http().get('/docs/json');
+    expect(response.status).toBe(200);
+    const paths = response.body.paths as Record<string, Record<string, unknown>>;
+    expect(Object.keys(paths['/v2/documents/public'] ?? {}).sort()).toEqual(['delete', 'get', 'post']);
+    for (const path of ['/v2/documents/public/refresh', '/v2/documents/public/deep-crawl/links'])
+      expect(Object.keys(paths[path] ?? {})).toEqual(['post']);
+    expect(Object.keys(paths['/v2/documents/public/{id}'] ?? {})).toEqual(['get']);
+  });
+});
+
 describe('list', () => {
   it('orders by updatedAt desc, then externalId desc, then id, and pages through every record once in both directions', async () => {
     const key = await ctx.createKey();

@@ -29,14 +29,32 @@ export interface IngestEnqueuer {
   enqueue(jobs: IngestJobData[]): Promise<boolean>;
 }
 
-export function createIngestEnqueuer(queue: Queue, logger: Logger, options: JobsOptions): IngestEnqueuer {
+// ioredis states after a connection was lost or refused ('connecting' at start-up is not down yet).
+const DOWN = new Set(['reconnecting', 'close', 'end']);
+
+export function createIngestEnqueuer(
+  queue: Queue,
+  logger: Logger,
+  options: JobsOptions,
+  /** The producer connection: while it is known to be down, skip the add (it would only wait for its timeout). */
+  redis?: Redis,
+): IngestEnqueuer {
   return {
-    enqueue: (jobs) =>
-      enqueueCommitted(
+    async enqueue(jobs) {
+      if (jobs.length === 0) return true;
+      if (redis && DOWN.has(redis.status)) {
+        logger.warn(
+          { queue: queue.name, jobs: jobs.length },
+          'redis is down; the reconciler will add these jobs',
+        );
+        return false;
+      }
+      return enqueueCommitted(
         queue,
         jobs.map((job) => ({ id: job.ingestJobId, data: job })),
         logger,
         options,
-      ),
+      );
+    },
   };
 }

@@ -122,6 +122,18 @@ export function createIngestService(pool: Pool, web: WebClient, logger: Logger) 
 
   return {
     /**
+     * BullMQ gave up on a job without the processor recording it (it stalled too often: the worker died or
+     * its event loop was blocked). Finishes the row so the source does not stay IN_PROGRESS forever.
+     */
+    async abandon(data: IngestJobData, reason: string): Promise<void> {
+      const message = `Ingestion was abandoned (${reason}); refresh the source to try again.`;
+      await withTransaction(pool, async (tx) => {
+        if (await repo.failUnfinishedJob(data.workspaceId, data.ingestJobId, message, tx))
+          await repo.markFailed(data.workspaceId, data.sourceId, message, tx);
+      });
+    },
+
+    /**
      * Runs one attempt. Resolves when the job is COMPLETED (or had nothing left to do); throws IngestFailure
      * once the failure is recorded: FAILED at once when permanent or on the last attempt, else still
      * IN_PROGRESS for BullMQ to retry.

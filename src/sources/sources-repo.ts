@@ -303,6 +303,21 @@ export function createSourcesRepo(db: Queryable) {
       );
     },
 
+    /** FAILED unless already finished; true when this call finished it. */
+    async failUnfinishedJob(
+      workspaceId: string,
+      jobId: string,
+      error: string,
+      tx: Queryable = db,
+    ): Promise<boolean> {
+      const { rowCount } = await tx.query(
+        `UPDATE ingest_jobs SET status = 'FAILED', error = $3, completed_at = now(), updated_at = now()
+         WHERE workspace_id = $1 AND id = $2 AND status IN ('PENDING', 'IN_PROGRESS')`,
+        [workspaceId, jobId, error],
+      );
+      return (rowCount ?? 0) > 0;
+    },
+
     /** A failed attempt that will be retried: the job stays IN_PROGRESS and remembers why. */
     async noteJobError(workspaceId: string, jobId: string, error: string, tx: Queryable = db): Promise<void> {
       await tx.query(

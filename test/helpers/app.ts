@@ -84,6 +84,9 @@ export async function startTestApp(
     async close() {
       await app.close();
       await workers?.close();
+      // The Redis is shared: leave none of this run's queue keys behind.
+      if (deps.redis.status === 'ready')
+        await deps.ingestQueue.obliterate({ force: true }).catch(() => undefined);
       await deps.close();
     },
   };
