@@ -20,6 +20,7 @@ import { articlesRoutes } from './knowledge/articles-routes.js';
 import { foldersRoutes } from './knowledge/folders-routes.js';
 import { treeRoutes } from './knowledge/tree-routes.js';
 import { generationRoutes } from './generation/generation-routes.js';
+import { sourcesRoutes } from './sources/sources-routes.js';
 
 export const BODY_LIMIT_BYTES = 1_048_576;
 
@@ -88,5 +89,6 @@ export async function buildApp(deps: Deps): Promise<App> {
   await app.register(articlesRoutes(deps.articles));
   await app.register(treeRoutes(deps.tree));
   await app.register(generationRoutes(deps.generation, deps.jobEvents, deps.writer));
+  await app.register(sourcesRoutes(deps.sources));
   return app;
 }

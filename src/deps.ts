@@ -1,19 +1,24 @@
 // Composition root: the connections and services every role shares, wired once, closed once.
+import type { JobsOptions, Queue } from 'bullmq';
 import type { Config } from './config.js';
 import { createPool, type Pool } from './lib/db.js';
 import type { Logger } from './lib/logger.js';
+import { closeQueue, createQueue } from './lib/queues.js';
 import { closeRedis, createProducerConnection, type Redis } from './lib/redis.js';
 import { createKeysService, type KeysService } from './keys/keys-service.js';
 import { createArticlesService, type ArticlesService } from './knowledge/articles-service.js';
 import { createFoldersService, type FoldersService } from './knowledge/folders-service.js';
 import { createTreeService, type TreeService } from './knowledge/tree-service.js';
-import { createQueue } from './lib/queues.js';
 import { GENERATE_QUEUE } from './generation/generate-queue.js';
 import { createGenerationService, type GenerationService } from './generation/generation-service.js';
 import { createJobEvents, type JobEvents } from './generation/job-events.js';
+import { createDeepCrawler, CRAWL_DEFAULTS, type CrawlLimits } from './sources/deep-crawl.js';
+import { createWebClient, type WebClient, type WebClientOptions } from './sources/fetch/web-client.js';
+import { createIngestEnqueuer, INGEST_QUEUE } from './sources/ingest-queue.js';
+import { createIngestService, type IngestService } from './sources/ingest-service.js';
+import { createSourcesService, type SourcesService } from './sources/sources-service.js';
 import { createWriter } from './writers/create-writer.js';
 import type { Writer } from './writers/writer.js';
-import type { Queue } from 'bullmq';
 
 export type Role = 'api' | 'worker' | 'all';
 
@@ -29,10 +34,14 @@ export interface Deps {
   /** Articles, drafts and publish; the generation pipeline writes through it (see articles-service.ts). */
   articles: ArticlesService;
   tree: TreeService;
+  /** Fetches web pages for ingestion and deep crawls: SSRF-safe, robots.txt-aware, polite per host. */
+  web: WebClient;
+  sources: SourcesService;
+  ingest: IngestService;
   /** The model (or the offline writer), behind one interface. */
   writer: Writer;
-  /** Producer-side queues; workers are started by workers.ts in the worker role. */
-  queues: { generate: Queue };
+  /** Producer-side queues; workers.ts consumes them in the worker role. */
+  queues: { ingest: Queue; generate: Queue };
   generation: GenerationService;
   jobEvents: JobEvents;
   checkDatabase(): Promise<void>;
@@ -40,18 +49,32 @@ export interface Deps {
   close(): Promise<void>;
 }
 
+/** Knobs that are not configuration: tests shorten retries and inject DNS and the address policy. */
+export interface DepsOptions {
+  web?: Partial<Omit<WebClientOptions, 'allowPrivateAddresses'>>;
+  /** Merged over every queue's default job options (attempts, backoff). */
+  jobOptions?: JobsOptions;
+  crawlLimits?: Partial<CrawlLimits>;
+}
+
 export function createDeps(
   config: Config,
   logger: Logger,
   connections: { databaseUrl: string; redisUrl: string; role: Role },
+  options: DepsOptions = {},
 ): Deps {
   // Room for every concurrent job plus the HTTP handlers.
   const poolSize = connections.role === 'api' ? 10 : config.workerConcurrency + 10;
   const pool = createPool(connections.databaseUrl, poolSize, logger);
   const redis = createProducerConnection(connections.redisUrl, logger);
+  const queues = {
+    ingest: createQueue(INGEST_QUEUE, redis, config.queuePrefix, logger, options.jobOptions),
+    generate: createQueue(GENERATE_QUEUE, redis, config.queuePrefix, logger, options.jobOptions),
+  };
   const articles = createArticlesService(pool);
   const writer = createWriter(config, logger);
-  const queues = { generate: createQueue(GENERATE_QUEUE, redis, config.queuePrefix, logger) };
+  const web = createWebClient({ ...options.web, allowPrivateAddresses: config.allowPrivateUrls });
+  const crawler = createDeepCrawler(web, { ...CRAWL_DEFAULTS, ...options.crawlLimits });
   const jobEvents = createJobEvents(connections.databaseUrl, logger);
 
   return {
@@ -64,6 +87,9 @@ export function createDeps(
     folders: createFoldersService(pool),
     articles,
     tree: createTreeService(pool, articles),
+    web,
+    sources: createSourcesService(pool, createIngestEnqueuer(queues.ingest, logger), crawler),
+    ingest: createIngestService(pool, web, logger),
     writer,
     queues,
     generation: createGenerationService({ pool, queue: queues.generate, logger, writer }),
@@ -80,7 +106,8 @@ export function createDeps(
     },
     async close() {
       await jobEvents.close();
-      await Promise.all(Object.values(queues).map((queue) => queue.close().catch(() => undefined)));
+      await Promise.all(Object.values(queues).map((queue) => closeQueue(queue, logger)));
+      await web.close();
       await closeRedis(redis);
       await pool.end();
     },

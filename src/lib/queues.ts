@@ -2,7 +2,7 @@
 // before its BullMQ job is added, the BullMQ job id is the row id, and payloads carry IDs only.
 import { Queue, Worker, type JobsOptions, type Processor, type WorkerOptions } from 'bullmq';
 import type { Logger } from './logger.js';
-import { createWorkerConnection, type Redis } from './redis.js';
+import { createWorkerConnection, Redis } from './redis.js';
 
 /** Retries with exponential backoff; finished jobs are trimmed by age and count (Postgres keeps the history). */
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
@@ -15,11 +15,35 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
 const ADD_TIMEOUT_MS = 5_000;
 const ADD_BULK_CHUNK = 1_000;
 
-export function createQueue(name: string, connection: Redis, prefix: string, logger: Logger): Queue {
-  const queue = new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+/** `jobOptions` are merged over DEFAULT_JOB_OPTIONS (tests shorten the backoff). */
+export function createQueue(
+  name: string,
+  connection: Redis,
+  prefix: string,
+  logger: Logger,
+  jobOptions: JobsOptions = {},
+): Queue {
+  const queue = new Queue(name, {
+    connection,
+    prefix,
+    defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, ...jobOptions },
+  });
   queue.on('error', (error) => logger.warn({ err: error, queue: name }, 'queue error'));
   return queue;
 }
+
+/** Bounded: with Redis unreachable, BullMQ's close waits for a connection that never comes. */
+export async function closeQueue(queue: Queue, logger: Logger): Promise<void> {
+  await Promise.race([
+    queue
+      .close()
+      .catch((error: unknown) => logger.warn({ err: error, queue: queue.name }, 'closing the queue failed')),
+    new Promise((resolve) => setTimeout(resolve, 1_000).unref()),
+  ]);
+}
+
+// ioredis states after a connection was lost or refused ('connecting' at start-up is not down yet).
+const DOWN = new Set(['reconnecting', 'close', 'end']);
 
 /**
  * Adds jobs whose rows are already committed. Never throws: when Redis is down or slow the rows stay
@@ -30,15 +54,22 @@ export async function enqueueCommitted<T>(
   queue: Queue,
   jobs: { id: string; data: T }[],
   logger: Logger,
-  options: JobsOptions = {},
 ): Promise<boolean> {
+  if (jobs.length === 0) return true;
+  // While the connection is known to be down an add would only wait for its timeout.
+  const connection = queue.opts.connection;
+  if (connection instanceof Redis && DOWN.has(connection.status)) {
+    logger.warn(
+      { queue: queue.name, jobs: jobs.length },
+      'redis is down; the reconciler will add these jobs',
+    );
+    return false;
+  }
   try {
     for (let start = 0; start < jobs.length; start += ADD_BULK_CHUNK) {
       const chunk = jobs.slice(start, start + ADD_BULK_CHUNK);
       await withTimeout(
-        queue.addBulk(
-          chunk.map((job) => ({ name: queue.name, data: job.data, opts: { ...options, jobId: job.id } })),
-        ),
+        queue.addBulk(chunk.map((job) => ({ name: queue.name, data: job.data, opts: { jobId: job.id } }))),
         ADD_TIMEOUT_MS,
       );
     }

@@ -5,11 +5,17 @@ import type { Queue } from 'bullmq';
 import type { Pool } from './db.js';
 import type { Logger } from './logger.js';
 
+export interface ReconciledRow {
+  id: string;
+  workspaceId: string;
+  sourceId: string | null;
+}
+
 export interface ReconciledQueue {
   queue: Queue;
   /** The job table whose rows back this queue (id = BullMQ job id). */
   table: 'ingest_jobs' | 'knowledge_jobs';
-  payload: (row: { id: string; workspaceId: string }) => unknown;
+  payload: (row: ReconciledRow) => unknown;
 }
 
 export interface ReconcilerOptions {
@@ -42,14 +48,14 @@ export function createReconciler(options: ReconcilerOptions) {
   let running: Promise<Record<string, number>> | undefined;
 
   async function sweepQueue({ queue, table, payload }: ReconciledQueue): Promise<number> {
-    const { rows } = await pool.query<{ id: string; workspaceId: string }>(
-      `SELECT id, workspace_id AS "workspaceId" FROM ${table}
+    const { rows } = await pool.query<ReconciledRow>(
+      `SELECT id, workspace_id AS "workspaceId", source_id AS "sourceId" FROM ${table}
        WHERE (status = 'PENDING' AND updated_at < now() - make_interval(secs => $1))
           OR (status = 'IN_PROGRESS' AND updated_at < now() - make_interval(secs => $2))
        ORDER BY updated_at LIMIT $3`,
       [pendingAgeMs / 1000, stuckAgeMs / 1000, BATCH],
     );
-    const readd: { id: string; workspaceId: string }[] = [];
+    const readd: ReconciledRow[] = [];
     for (const row of rows) {
       const job = await queue.getJob(row.id);
       const state = job ? await job.getState() : 'missing';
@@ -62,6 +68,12 @@ export function createReconciler(options: ReconcilerOptions) {
       await queue.addBulk(
         readd.map((row) => ({ name: queue.name, data: payload(row), opts: { jobId: row.id } })),
       );
+    }
+    // Examined rows go to the back of the line, so a backlog larger than one batch is covered in turn.
+    if (rows.length > 0) {
+      await pool.query(`UPDATE ${table} SET updated_at = now() WHERE id = ANY($1::uuid[])`, [
+        rows.map((row) => row.id),
+      ]);
     }
     return readd.length;
   }

@@ -2,7 +2,7 @@
 import { Redis } from 'ioredis';
 import type { Logger } from './logger.js';
 
-export type { Redis };
+export { Redis };
 
 /**
  * For producers (the API): commands fail at once while Redis is unreachable instead of queueing in memory,

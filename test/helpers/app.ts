@@ -5,10 +5,10 @@ import supertest from 'supertest';
 import { inject } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { createDeps, type Deps } from '../../src/deps.js';
+import { createDeps, type Deps, type DepsOptions } from '../../src/deps.js';
 import { createLogger } from '../../src/lib/logger.js';
 import type { Scope } from '../../src/keys/keys-service.js';
-import { startWorkers } from '../../src/workers.js';
+import { startWorkers, type WorkerOptions, type Workers } from '../../src/workers.js';
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({
@@ -40,10 +40,17 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
-export interface TestAppOptions {
-  /** Also run the queue workers in this process (role `all`), for tests whose jobs must run. */
-  workers?: boolean;
+export interface TestAppOptions extends DepsOptions {
+  /**
+   * Also run the queue workers in this process (for tests that need jobs to run). The reconciler stays
+   * idle unless asked for: test files share one database, and it would pick up other files' rows.
+   */
+  workers?: boolean | WorkerOptions;
 }
+
+/** Retries a few times, quickly: tests wait for outcomes, not for production backoff. */
+export const TEST_JOB_OPTIONS = { attempts: 3, backoff: { type: 'fixed', delay: 100 } } as const;
+const RECONCILER_IDLE: WorkerOptions = { reconcileEveryMs: 24 * 3_600_000 };
 
 export async function startTestApp(
   overrides: Record<string, string> = {},
@@ -51,14 +58,19 @@ export async function startTestApp(
 ): Promise<TestContext> {
   const config = testConfig(overrides);
   const logger = createLogger(config.logLevel);
-  const deps = createDeps(config, logger, {
-    databaseUrl: config.databaseUrl!,
-    redisUrl: config.redisUrl!,
-    role: 'all',
-  });
+  const { workers: withWorkers, ...depsOptions } = options;
+  const jobOptions = { ...TEST_JOB_OPTIONS, ...depsOptions.jobOptions };
+  const deps = createDeps(
+    config,
+    logger,
+    { databaseUrl: config.databaseUrl!, redisUrl: config.redisUrl!, role: 'all' },
+    { ...depsOptions, jobOptions },
+  );
   const app = await buildApp(deps);
   await app.ready();
-  const workers = options.workers ? startWorkers(deps) : undefined;
+  const workers: Workers | undefined = withWorkers
+    ? startWorkers(deps, withWorkers === true ? RECONCILER_IDLE : withWorkers)
+    : undefined;
   return {
     app,
     deps,
@@ -78,6 +90,11 @@ export async function startTestApp(
     async close() {
       await app.close();
       await workers?.close();
+      // The Redis is shared: leave none of this run's queue keys behind.
+      if (deps.redis.status === 'ready') {
+        for (const queue of Object.values(deps.queues))
+          await queue.obliterate({ force: true }).catch(() => undefined);
+      }
       await deps.close();
     },
   };

@@ -1,0 +1,375 @@
+import type { Queryable } from '../lib/db.js';
+import type { JobStatus, Operation } from '../lib/operations.js';
+import type { SourceType } from './sources-schemas.js';
+
+export interface SourceRow {
+  id: string;
+  workspaceId: string;
+  sourceType: SourceType;
+  externalId: string;
+  originalUrl: string;
+  title: string;
+  mimeType: string;
+  objectType: string;
+  english: boolean;
+  baser: boolean;
+  paragraphs: string[];
+  oldParagraphs: string[];
+  contentHash: string | null;
+  savedHash: string | null;
+  etag: string | null;
+  lastModified: string | null;
+  success: boolean;
+  error: string;
+  linkedJobId: string | null;
+  linkedJobStatus: JobStatus | null;
+  linkedKnowledgeId: string | null;
+  linkedOperation: Operation | null;
+  linkedReason: string | null;
+  changed: boolean;
+  fetchedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const SOURCE_COLUMNS = `s.id, s.workspace_id AS "workspaceId", s.source_type AS "sourceType",
+  s.external_id AS "externalId", s.original_url AS "originalUrl", s.title, s.mime_type AS "mimeType",
+  s.object_type AS "objectType", s.english, s.baser, s.paragraphs, s.old_paragraphs AS "oldParagraphs",
+  s.content_hash AS "contentHash", s.saved_hash AS "savedHash", s.etag, s.last_modified AS "lastModified",
+  s.success, s.error, s.linked_job_id AS "linkedJobId", j.status AS "linkedJobStatus",
+  s.linked_knowledge_id AS "linkedKnowledgeId", s.linked_operation AS "linkedOperation",
+  s.linked_reason AS "linkedReason", s.changed, s.fetched_at AS "fetchedAt",
+  s.created_at AS "createdAt", s.updated_at AS "updatedAt"`;
+const SOURCE_FROM = 'sources s LEFT JOIN ingest_jobs j ON j.id = s.linked_job_id';
+
+export interface ListFilters {
+  source?: SourceType;
+  changed?: boolean;
+  english?: boolean;
+  id?: string;
+  title?: string;
+  url?: string;
+  linkedKnowledgeId?: string;
+  linkedOperation?: Operation;
+}
+
+/** `%`, `_` and `\` match themselves in a substring filter. */
+const likeSubstring = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+export interface NewContent {
+  title: string;
+  mimeType: string;
+  paragraphs: string[];
+  contentHash: string;
+  etag: string | null;
+  lastModified: string | null;
+}
+
+export function createSourcesRepo(db: Queryable) {
+  return {
+    async find(workspaceId: string, id: string, tx: Queryable = db): Promise<SourceRow | undefined> {
+      const { rows } = await tx.query<SourceRow>(
+        `SELECT ${SOURCE_COLUMNS} FROM ${SOURCE_FROM} WHERE s.workspace_id = $1 AND s.id = $2`,
+        [workspaceId, id],
+      );
+      return rows[0];
+    },
+
+    /** Locks the source row for the rest of the transaction (content writes are serialized per source). */
+    async findForUpdate(workspaceId: string, id: string, tx: Queryable): Promise<SourceRow | undefined> {
+      const { rows } = await tx.query<SourceRow>(
+        `SELECT ${SOURCE_COLUMNS} FROM ${SOURCE_FROM} WHERE s.workspace_id = $1 AND s.id = $2 FOR UPDATE OF s`,
+        [workspaceId, id],
+      );
+      return rows[0];
+    },
+
+    async findMany(workspaceId: string, ids: string[], tx: Queryable = db): Promise<SourceRow[]> {
+      const { rows } = await tx.query<SourceRow>(
+        `SELECT ${SOURCE_COLUMNS} FROM ${SOURCE_FROM} WHERE s.workspace_id = $1 AND s.id = ANY($2::uuid[])`,
+        [workspaceId, ids],
+      );
+      return rows;
+    },
+
+    /**
+     * Of `ids` that are not in `workspaceId`, those that exist in another workspace. Deliberately crosses
+     * workspaces: API.md §1 answers 403 (not 400) for another workspace's source IDs.
+     */
+    async idsInOtherWorkspaces(workspaceId: string, ids: string[], tx: Queryable = db): Promise<string[]> {
+      const { rows } = await tx.query<{ id: string }>(
+        'SELECT id FROM sources WHERE id = ANY($2::uuid[]) AND workspace_id <> $1',
+        [workspaceId, ids],
+      );
+      return rows.map((row) => row.id);
+    },
+
+    async existsElsewhere(workspaceId: string, id: string, tx: Queryable = db): Promise<boolean> {
+      const { rowCount } = await tx.query('SELECT 1 FROM sources WHERE id = $2 AND workspace_id <> $1', [
+        workspaceId,
+        id,
+      ]);
+      return (rowCount ?? 0) > 0;
+    },
+
+    /**
+     * Creates the web sources that do not exist yet (same workspace and normalized URL = same source) and
+     * returns every one, with whether this call created it.
+     */
+    async upsertWeb(
+      workspaceId: string,
+      urls: { externalId: string; originalUrl: string }[],
+      flags: { english: boolean; baser: boolean },
+      tx: Queryable = db,
+    ): Promise<{ id: string; externalId: string; created: boolean; linkedJobStatus: JobStatus | null }[]> {
+      const { rows } = await tx.query<{
+        id: string;
+        externalId: string;
+        created: boolean;
+        linkedJobStatus: JobStatus | null;
+      }>(
+        `WITH input AS (
+           SELECT * FROM unnest($2::text[], $3::text[]) AS t(external_id, original_url)
+         ), inserted AS (
+           INSERT INTO sources (workspace_id, source_type, external_id, original_url, english, baser)
+           SELECT $1, 'web', external_id, original_url, $4, $5 FROM input
+           ON CONFLICT (workspace_id, source_type, external_id) DO NOTHING
+           RETURNING id, external_id
+         )
+         SELECT i.id, i.external_id AS "externalId", true AS created, NULL AS "linkedJobStatus" FROM inserted i
+         UNION ALL
+         SELECT s.id, s.external_id, false, j.status
+           FROM sources s JOIN input USING (external_id)
+           LEFT JOIN ingest_jobs j ON j.id = s.linked_job_id
+          WHERE s.workspace_id = $1 AND s.source_type = 'web'
+            AND NOT EXISTS (SELECT 1 FROM inserted WHERE inserted.external_id = s.external_id)`,
+        [
+          workspaceId,
+          urls.map((url) => url.externalId),
+          urls.map((url) => url.originalUrl),
+          flags.english,
+          flags.baser,
+        ],
+      );
+      return rows;
+    },
+
+    /** Web sources by normalized URL (used when a concurrent request created one under our feet). */
+    async findWebByExternalIds(
+      workspaceId: string,
+      externalIds: string[],
+      tx: Queryable = db,
+    ): Promise<{ id: string; externalId: string; created: boolean; linkedJobStatus: JobStatus | null }[]> {
+      const { rows } = await tx.query<{
+        id: string;
+        externalId: string;
+        created: boolean;
+        linkedJobStatus: JobStatus | null;
+      }>(
+        `SELECT s.id, s.external_id AS "externalId", false AS created, j.status AS "linkedJobStatus"
+           FROM ${SOURCE_FROM}
+          WHERE s.workspace_id = $1 AND s.source_type = 'web' AND s.external_id = ANY($2::text[])`,
+        [workspaceId, externalIds],
+      );
+      return rows;
+    },
+
+    /** A new PENDING ingest job per source, each becoming its source's linked job. */
+    async createJobs(
+      workspaceId: string,
+      sourceIds: string[],
+      tx: Queryable = db,
+    ): Promise<{ sourceId: string; jobId: string }[]> {
+      if (sourceIds.length === 0) return [];
+      const { rows } = await tx.query<{ sourceId: string; jobId: string }>(
+        `WITH jobs AS (
+           INSERT INTO ingest_jobs (workspace_id, source_id)
+           SELECT $1, source_id FROM unnest($2::uuid[]) AS t(source_id)
+           RETURNING id, source_id
+         )
+         UPDATE sources s SET linked_job_id = jobs.id, updated_at = now()
+           FROM jobs WHERE s.id = jobs.source_id AND s.workspace_id = $1
+         RETURNING s.id AS "sourceId", jobs.id AS "jobId"`,
+        [workspaceId, sourceIds],
+      );
+      return rows;
+    },
+
+    async list(
+      workspaceId: string,
+      page: { limit: number; cursor?: string; direction: 'next' | 'previous' },
+      filters: ListFilters,
+      tx: Queryable = db,
+    ): Promise<{ rows: SourceRow[]; hasMore: boolean }> {
+      const params: unknown[] = [workspaceId];
+      const where = ['s.workspace_id = $1'];
+      const add = (sql: (param: string) => string, value: unknown) => {
+        params.push(value);
+        where.push(sql(`$${params.length}`));
+      };
+      if (filters.source) add((p) => `s.source_type = ${p}`, filters.source);
+      if (filters.english !== undefined) add((p) => `s.english = ${p}`, filters.english);
+      if (filters.id) add((p) => `s.id = ${p}`, filters.id);
+      if (filters.title) add((p) => `s.title ILIKE ${p}`, likeSubstring(filters.title));
+      if (filters.url) add((p) => `s.original_url ILIKE ${p}`, likeSubstring(filters.url));
+      if (filters.linkedKnowledgeId) add((p) => `s.linked_knowledge_id = ${p}`, filters.linkedKnowledgeId);
+      if (filters.linkedOperation) add((p) => `s.linked_operation = ${p}`, filters.linkedOperation);
+      // "changed" is only meaningful for linked sources (API.md §3); false is its exact complement.
+      if (filters.changed === true) where.push('s.changed AND s.linked_knowledge_id IS NOT NULL');
+      if (filters.changed === false) where.push('NOT (s.changed AND s.linked_knowledge_id IS NOT NULL)');
+
+      // Keyset over (updated_at, external_id, id), all descending; "previous" walks the same order upwards.
+      const older = page.direction === 'next';
+      if (page.cursor) {
+        add(
+          (p) =>
+            `(s.updated_at, s.external_id, s.id) ${older ? '<' : '>'}
+             (SELECT c.updated_at, c.external_id, c.id FROM sources c WHERE c.workspace_id = $1 AND c.id = ${p})`,
+          page.cursor,
+        );
+      }
+      const order = older ? 'DESC' : 'ASC';
+      params.push(page.limit + 1);
+      const { rows } = await tx.query<SourceRow>(
+        `SELECT ${SOURCE_COLUMNS} FROM ${SOURCE_FROM} WHERE ${where.join(' AND ')}
+         ORDER BY s.updated_at ${order}, s.external_id ${order}, s.id ${order} LIMIT $${params.length}`,
+        params,
+      );
+      const hasMore = rows.length > page.limit;
+      const pageRows = rows.slice(0, page.limit);
+      return { rows: older ? pageRows : pageRows.reverse(), hasMore };
+    },
+
+    async delete(
+      workspaceId: string,
+      ids: string[],
+      tx: Queryable = db,
+    ): Promise<{ id: string; title: string; originalUrl: string; linkedKnowledgeId: string | null }[]> {
+      const { rows } = await tx.query<{
+        id: string;
+        title: string;
+        originalUrl: string;
+        linkedKnowledgeId: string | null;
+      }>(
+        `DELETE FROM sources WHERE workspace_id = $1 AND id = ANY($2::uuid[])
+         RETURNING id, title, original_url AS "originalUrl", linked_knowledge_id AS "linkedKnowledgeId"`,
+        [workspaceId, ids],
+      );
+      return rows;
+    },
+
+    async deleteArticles(
+      workspaceId: string,
+      articleIds: string[],
+      tx: Queryable = db,
+    ): Promise<{ id: string; title: string; parentFolderId: string | null }[]> {
+      if (articleIds.length === 0) return [];
+      const { rows } = await tx.query<{ id: string; title: string; parentFolderId: string | null }>(
+        `DELETE FROM articles WHERE workspace_id = $1 AND id = ANY($2::uuid[])
+         RETURNING id, title, parent_folder_id AS "parentFolderId"`,
+        [workspaceId, articleIds],
+      );
+      return rows;
+    },
+
+    // --- ingest jobs ------------------------------------------------------------------------------------
+
+    /** PENDING/IN_PROGRESS → IN_PROGRESS with one more attempt; undefined when the job is finished or gone. */
+    async startJob(
+      workspaceId: string,
+      jobId: string,
+      tx: Queryable = db,
+    ): Promise<{ sourceId: string; attempts: number } | undefined> {
+      const { rows } = await tx.query<{ sourceId: string; attempts: number }>(
+        `UPDATE ingest_jobs SET status = 'IN_PROGRESS', attempts = attempts + 1, started_at = now(),
+           updated_at = now()
+         WHERE workspace_id = $1 AND id = $2 AND status IN ('PENDING', 'IN_PROGRESS')
+         RETURNING source_id AS "sourceId", attempts`,
+        [workspaceId, jobId],
+      );
+      return rows[0];
+    },
+
+    async finishJob(
+      workspaceId: string,
+      jobId: string,
+      outcome: { status: 'COMPLETED' | 'FAILED'; error: string | null },
+      tx: Queryable = db,
+    ): Promise<void> {
+      await tx.query(
+        `UPDATE ingest_jobs SET status = $3, error = $4, completed_at = now(), updated_at = now()
+         WHERE workspace_id = $1 AND id = $2`,
+        [workspaceId, jobId, outcome.status, outcome.error],
+      );
+    },
+
+    /** FAILED unless already finished; true when this call finished it. */
+    async failUnfinishedJob(
+      workspaceId: string,
+      jobId: string,
+      error: string,
+      tx: Queryable = db,
+    ): Promise<boolean> {
+      const { rowCount } = await tx.query(
+        `UPDATE ingest_jobs SET status = 'FAILED', error = $3, completed_at = now(), updated_at = now()
+         WHERE workspace_id = $1 AND id = $2 AND status IN ('PENDING', 'IN_PROGRESS')`,
+        [workspaceId, jobId, error],
+      );
+      return (rowCount ?? 0) > 0;
+    },
+
+    /** A failed attempt that will be retried: the job stays IN_PROGRESS and remembers why. */
+    async noteJobError(workspaceId: string, jobId: string, error: string, tx: Queryable = db): Promise<void> {
+      await tx.query(
+        'UPDATE ingest_jobs SET error = $3, updated_at = now() WHERE workspace_id = $1 AND id = $2',
+        [workspaceId, jobId, error],
+      );
+    },
+
+    // --- source content ---------------------------------------------------------------------------------
+
+    async storeContent(
+      workspaceId: string,
+      id: string,
+      content: NewContent & { oldParagraphs: string[]; changed: boolean },
+      tx: Queryable,
+    ): Promise<void> {
+      await tx.query(
+        `UPDATE sources SET title = $3, mime_type = $4, paragraphs = $5, old_paragraphs = $6, content_hash = $7,
+           etag = $8, last_modified = $9, changed = $10, success = true, error = '', fetched_at = now(),
+           updated_at = now()
+         WHERE workspace_id = $1 AND id = $2`,
+        [
+          workspaceId,
+          id,
+          content.title,
+          content.mimeType,
+          content.paragraphs,
+          content.oldParagraphs,
+          content.contentHash,
+          content.etag,
+          content.lastModified,
+          content.changed,
+        ],
+      );
+    },
+
+    async markNotModified(workspaceId: string, id: string, tx: Queryable): Promise<void> {
+      await tx.query(
+        `UPDATE sources SET success = true, error = '', fetched_at = now(), updated_at = now()
+         WHERE workspace_id = $1 AND id = $2`,
+        [workspaceId, id],
+      );
+    },
+
+    /** The content stays: a failed refresh never loses what was there. */
+    async markFailed(workspaceId: string, id: string, error: string, tx: Queryable): Promise<void> {
+      await tx.query(
+        `UPDATE sources SET success = false, error = $3, updated_at = now() WHERE workspace_id = $1 AND id = $2`,
+        [workspaceId, id, error],
+      );
+    },
+  };
+}
+
+export type SourcesRepo = ReturnType<typeof createSourcesRepo>;
