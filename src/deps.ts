@@ -76,6 +76,7 @@ export function createDeps(
   const web = createWebClient({ ...options.web, allowPrivateAddresses: config.allowPrivateUrls });
   const crawler = createDeepCrawler(web, { ...CRAWL_DEFAULTS, ...options.crawlLimits });
   const jobEvents = createJobEvents(connections.databaseUrl, logger);
+  const sources = createSourcesService(pool, createIngestEnqueuer(queues.ingest, logger), crawler);
 
   return {
     config,
@@ -88,11 +89,11 @@ export function createDeps(
     articles,
     tree: createTreeService(pool, articles),
     web,
-    sources: createSourcesService(pool, createIngestEnqueuer(queues.ingest, logger), crawler),
+    sources,
     ingest: createIngestService(pool, web, logger),
     writer,
     queues,
-    generation: createGenerationService({ pool, queue: queues.generate, logger, writer }),
+    generation: createGenerationService({ pool, queue: queues.generate, logger, sources }),
     jobEvents,
     async checkDatabase() {
       await pool.query('SELECT 1');

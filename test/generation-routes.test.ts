@@ -101,7 +101,7 @@ describe('POST /v2/knowledge/public/bulk', () => {
     );
     const response = await bulk({ documentIds: [sources[0], unknown], origin: 'sources' });
     expect(response.status).toBe(400);
-    expect(response.body.message).toBe(`documentIds contains unknown source IDs: ${unknown}`);
+    expect(response.body.message).toBe(`documentIds contains unknown document: ${unknown}`);
     const after = await ctx.deps.pool.query(
       'SELECT count(*)::int AS n FROM knowledge_jobs WHERE workspace_id = $1',
       [key.workspaceId],
@@ -116,7 +116,7 @@ describe('POST /v2/knowledge/public/bulk', () => {
     expect(response.status).toBe(403);
     expect(response.body).toMatchObject({
       code: 'FORBIDDEN',
-      message: `documentIds contains IDs of another workspace: ${foreign}`,
+      message: `documentIds contains document of another workspace: ${foreign}`,
     });
   });
 
@@ -175,7 +175,7 @@ describe('POST /v2/knowledge/public (single generate)', () => {
   it('400 for an unknown documentId', async () => {
     const response = await generate({ candidateKnowledge: 'x', origin: 'sources', documentId: randomUUID() });
     expect(response.status).toBe(400);
-    expect(response.body.message).toMatch(/^documentId contains unknown source IDs/);
+    expect(response.body.message).toMatch(/^documentId contains unknown document: /);
   });
 });
 

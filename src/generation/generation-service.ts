@@ -7,11 +7,10 @@ import { AppError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { OPERATIONS, type Operation } from '../lib/operations.js';
 import { toIso, toIsoOrNull } from '../http/schemas.js';
-import type { Writer } from '../writers/writer.js';
 import { enqueueGenerateJobs } from './generate-queue.js';
 import type { BulkGenerateBody, GenerateBody, Job } from './generation-schemas.js';
 import { createJobsRepo, type JobParams, type JobRow } from './jobs-repo.js';
-import { assertSourcesInWorkspace } from './source-ownership.js';
+import type { SourcesService } from '../sources/sources-service.js';
 
 const asDate = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
 
@@ -54,8 +53,13 @@ function jobParams(body: BulkGenerateBody | GenerateBody): JobParams {
   };
 }
 
-export function createGenerationService(deps: { pool: Pool; queue: Queue; logger: Logger; writer: Writer }) {
-  const { pool, queue, logger } = deps;
+export function createGenerationService(deps: {
+  pool: Pool;
+  queue: Queue;
+  logger: Logger;
+  sources: Pick<SourcesService, 'assertOwned'>;
+}) {
+  const { pool, queue, logger, sources } = deps;
   const repo = createJobsRepo(pool);
 
   return {
@@ -63,7 +67,7 @@ export function createGenerationService(deps: { pool: Pool; queue: Queue; logger
       workspaceId: string,
       body: BulkGenerateBody,
     ): Promise<{ jobs: { documentId: string; backgroundJobId: string }[] }> {
-      await assertSourcesInWorkspace(pool, workspaceId, body.documentIds, 'documentIds');
+      await sources.assertOwned(workspaceId, body.documentIds);
       const jobs = body.documentIds.map((sourceId) => ({
         id: randomUUID(),
         sourceId,
@@ -81,7 +85,7 @@ export function createGenerationService(deps: { pool: Pool; queue: Queue; logger
 
     async generate(workspaceId: string, body: GenerateBody): Promise<{ backgroundJobId: string }> {
       const sourceId = body.origin === 'sources' ? body.documentId! : null;
-      if (sourceId) await assertSourcesInWorkspace(pool, workspaceId, [sourceId], 'documentId');
+      if (sourceId) await sources.assertOwned(workspaceId, [sourceId], 'documentId');
       const job = {
         id: randomUUID(),
         sourceId,

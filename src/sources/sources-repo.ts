@@ -92,6 +92,14 @@ export function createSourcesRepo(db: Queryable) {
       return rows;
     },
 
+    async idsInWorkspace(workspaceId: string, ids: string[], tx: Queryable = db): Promise<string[]> {
+      const { rows } = await tx.query<{ id: string }>(
+        'SELECT id FROM sources WHERE workspace_id = $1 AND id = ANY($2::uuid[])',
+        [workspaceId, ids],
+      );
+      return rows.map((row) => row.id);
+    },
+
     /**
      * Of `ids` that are not in `workspaceId`, those that exist in another workspace. Deliberately crosses
      * workspaces: API.md §1 answers 403 (not 400) for another workspace's source IDs.
