@@ -130,7 +130,7 @@ export function generationRoutes(
         },
       },
       async (request, reply) => {
-        const { rows } = await writer.proposeTree(request.body.initPrompt, request.signal);
+        const { rows } = await writer.proposeTree(request.body.initPrompt);
         const csv = formatTreeCsv(rows);
         return reply
           .header('content-type', 'text/csv; charset=utf-8')
