@@ -60,6 +60,7 @@ const EnvSchema = z.object({
   EMBEDDED_PG_PORT: integer(1, 65535).default(54329),
   EMBEDDED_REDIS_PORT: integer(1, 65535).default(56379),
   SHUTDOWN_GRACE_MS: integer(0, 600_000).default(20_000),
+  JOB_LOCK_MS: integer(1_000, 600_000).default(30_000),
 });
 
 export type Config = Readonly<{
@@ -84,6 +85,8 @@ export type Config = Readonly<{
   embeddedPgPort: number;
   embeddedRedisPort: number;
   shutdownGraceMs: number;
+  /** BullMQ lock duration: a job whose worker died is retried about this long after its last renewal. */
+  jobLockMs: number;
 }>;
 
 export class ConfigError extends Error {
@@ -132,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedPgPort: e.EMBEDDED_PG_PORT,
     embeddedRedisPort: e.EMBEDDED_REDIS_PORT,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    jobLockMs: e.JOB_LOCK_MS,
   });
 }
 

@@ -32,6 +32,9 @@ export function startWorkers(deps: Deps, options: WorkerOptions = {}): Workers {
     prefix: config.queuePrefix,
     concurrency: config.workerConcurrency,
     logger,
+    // A crashed worker's jobs are found stalled once their lock lapses, and moved back to wait.
+    lockDuration: config.jobLockMs,
+    stalledInterval: config.jobLockMs,
   };
   const jobs = createJobsRepo(deps.pool);
 
@@ -84,7 +87,7 @@ export function startWorkers(deps: Deps, options: WorkerOptions = {}): Workers {
     logger,
     intervalMs: options.reconcileEveryMs,
     pendingAgeMs: options.reconcileAfterMs,
-    stuckAgeMs: options.reconcileAfterMs,
+    stuckAgeMs: options.reconcileAfterMs ?? config.jobLockMs,
     queues: [
       {
         queue: deps.queues.ingest,

@@ -1,7 +1,7 @@
 // The `generate` queue's processor: one knowledge job per BullMQ job (DESIGN.md §4). The job row is the
 // truth; its outcome is recorded before BullMQ retries or gives up (STYLE.md rule 7).
 import { UnrecoverableError, Worker, type Job, type Processor, type Queue } from 'bullmq';
-import { withTransaction, type Pool } from '../lib/db.js';
+import { isPgError, PG_FOREIGN_KEY_VIOLATION, withTransaction, type Pool } from '../lib/db.js';
 import { AppError } from '../lib/errors.js';
 import { sha256Hex } from '../lib/hashing.js';
 import type { Logger } from '../lib/logger.js';
@@ -180,6 +180,12 @@ export function createGenerateProcessor(deps: GenerateWorkerDeps): Processor<Gen
       if (signal?.aborted) throw error; // shutdown: the job is picked up again through the stalled-job check
       if (error instanceof PermanentJobError) return fail(work, error.message);
       // The knowledge base refused the write: the target article or folder went away while the job ran.
+      if (isPgError(error, PG_FOREIGN_KEY_VIOLATION)) {
+        return fail(
+          work,
+          'could not apply the decision: its source, article or folder was deleted while the job ran',
+        );
+      }
       if (error instanceof AppError && error.statusCode < 500)
         return fail(work, `could not apply the decision: ${error.message}`);
       if (error instanceof WriterError && error.kind === 'permanent') return fail(work, error.message);
