@@ -36,7 +36,7 @@ describe('model and deletion faults', () => {
       ctx,
       key,
       await bulkGenerate(ctx, key, { documentIds: [source] }),
-      30_000,
+      50_000,
     );
     expect(job).toMatchObject({ jobStatus: 'COMPLETED', attempts: 2 });
     expect(fake.calls).toBe(4);
