@@ -12,9 +12,11 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Deps } from './deps.js';
+import { adminRoutes } from './http/admin-routes.js';
 import { registerAuth } from './http/auth.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health-routes.js';
+import { metricsRoutes, registerHttpMetrics } from './http/metrics-routes.js';
 import { configureZodMessages } from './http/zod-messages.js';
 import { articlesRoutes } from './knowledge/articles-routes.js';
 import { foldersRoutes } from './knowledge/folders-routes.js';
@@ -67,6 +69,7 @@ export async function buildApp(deps: Deps): Promise<App> {
   });
 
   registerErrorHandling(app);
+  registerHttpMetrics(app, deps.metrics);
 
   await app.register(swagger, {
     openapi: {
@@ -85,10 +88,12 @@ export async function buildApp(deps: Deps): Promise<App> {
 
   registerAuth(app, deps.keys);
   await app.register(healthRoutes(deps));
+  await app.register(metricsRoutes(deps.metrics));
   await app.register(foldersRoutes(deps.folders));
   await app.register(articlesRoutes(deps.articles));
   await app.register(treeRoutes(deps.tree));
-  await app.register(generationRoutes(deps.generation, deps.jobEvents, deps.writer));
+  await app.register(generationRoutes(deps.generation, deps.jobEvents, deps.writer, deps.metrics));
   await app.register(sourcesRoutes(deps.sources));
+  await app.register(adminRoutes({ adminToken: deps.config.adminToken, queues: Object.values(deps.queues) }));
   return app;
 }
