@@ -16,7 +16,14 @@ import { adminRoutes } from './http/admin-routes.js';
 import { registerAuth } from './http/auth.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health-routes.js';
+import {
+  LOAD_SHEDDING_DEFAULTS,
+  registerLoadShedding,
+  type LoadSheddingOptions,
+} from './http/load-shedding.js';
 import { metricsRoutes, registerHttpMetrics } from './http/metrics-routes.js';
+import { registerRateLimit } from './http/rate-limit.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
 import { configureZodMessages } from './http/zod-messages.js';
 import { articlesRoutes } from './knowledge/articles-routes.js';
 import { foldersRoutes } from './knowledge/folders-routes.js';
@@ -34,7 +41,12 @@ export type App = FastifyInstance<
   ZodTypeProvider
 >;
 
-export async function buildApp(deps: Deps): Promise<App> {
+/** Knobs that are not configuration: tests tune load shedding. */
+export interface AppOptions {
+  loadShedding?: Partial<LoadSheddingOptions>;
+}
+
+export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<App> {
   configureZodMessages();
   // Widened to Fastify's logger type so route plugins typed against the defaults fit.
   const loggerInstance: FastifyBaseLogger = deps.logger;
@@ -71,6 +83,18 @@ export async function buildApp(deps: Deps): Promise<App> {
   registerErrorHandling(app);
   registerHttpMetrics(app, deps.metrics);
 
+  // Hook order matters (Fastify runs a kind of hook in registration order): shed load before any work,
+  // then headers, then auth identifies the key, the per-key rate limit counts it (a route-level hook, so
+  // after all of these), and auth refuses bad keys (preParsing).
+  await registerLoadShedding(app, { ...LOAD_SHEDDING_DEFAULTS, ...options.loadShedding });
+  await registerSecurityHeaders(app, { corsOrigins: deps.config.corsOrigins });
+  registerAuth(app, deps.keys);
+  await registerRateLimit(app, {
+    perMinute: deps.config.rateLimitPerMinute,
+    redis: deps.redis,
+    keyPrefix: deps.config.queuePrefix,
+  });
+
   await app.register(swagger, {
     openapi: {
       info: {
@@ -86,7 +110,6 @@ export async function buildApp(deps: Deps): Promise<App> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  registerAuth(app, deps.keys);
   await app.register(healthRoutes(deps));
   await app.register(metricsRoutes(deps.metrics));
   await app.register(foldersRoutes(deps.folders));
