@@ -16,6 +16,7 @@ import { adminRoutes } from './http/admin-routes.js';
 import { registerAuth } from './http/auth.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health-routes.js';
+import { registerIdempotency } from './http/idempotency.js';
 import {
   LOAD_SHEDDING_DEFAULTS,
   registerLoadShedding,
@@ -85,7 +86,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ap
 
   // Hook order matters (Fastify runs a kind of hook in registration order): shed load before any work,
   // then headers, then auth identifies the key, the per-key rate limit counts it (a route-level hook, so
-  // after all of these), and auth refuses bad keys (preParsing).
+  // after all of these), auth refuses bad keys (preParsing), and idempotency reads the body.
   await registerLoadShedding(app, { ...LOAD_SHEDDING_DEFAULTS, ...options.loadShedding });
   await registerSecurityHeaders(app, { corsOrigins: deps.config.corsOrigins });
   registerAuth(app, deps.keys);
@@ -94,6 +95,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ap
     redis: deps.redis,
     keyPrefix: deps.config.queuePrefix,
   });
+  registerIdempotency(app, { pool: deps.pool, logger: deps.logger, bodyLimit: BODY_LIMIT_BYTES });
 
   await app.register(swagger, {
     openapi: {
