@@ -17,6 +17,7 @@ import { registerAuth } from './http/auth.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health-routes.js';
 import { registerIdempotency } from './http/idempotency.js';
+import { findNul, nulError, registerNulGuard } from './http/nul-guard.js';
 import {
   LOAD_SHEDDING_DEFAULTS,
   registerLoadShedding,
@@ -78,11 +79,16 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ap
       done(null, undefined);
       return;
     }
-    void parseJson(request, body as string, done);
+    void parseJson(request, body as string, (error, parsed) => {
+      const nul = error ? undefined : findNul(parsed);
+      if (nul) done(nulError(nul, 'body'), undefined);
+      else done(error, parsed);
+    });
   });
 
   registerErrorHandling(app);
   registerHttpMetrics(app, deps.metrics);
+  registerNulGuard(app);
 
   // Hook order matters (Fastify runs a kind of hook in registration order): shed load before any work,
   // then headers, then auth identifies the key, the per-key rate limit counts it (a route-level hook, so
