@@ -26,7 +26,13 @@ afterAll(() => fake.close());
 describe('secrets', () => {
   it('never logs Authorization headers or the model API key, even at trace level', async () => {
     const ctx = await startTestApp(
-      { LLM_PROVIDER: 'openai', OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: OPENAI_KEY },
+      // A short model timeout: a call that hangs is retried well within the test.
+      {
+        LLM_PROVIDER: 'openai',
+        OPENAI_BASE_URL: fake.url,
+        OPENAI_API_KEY: OPENAI_KEY,
+        LLM_TIMEOUT_MS: '5000',
+      },
       { workers: true, logger: createLogger('trace', sink) },
     );
     try {
@@ -54,7 +60,7 @@ describe('secrets', () => {
     for (const secret of [OPENAI_KEY, OPENAI_KEY.slice(10), 'fini_ZZZZ', 'Bearer fini_'])
       expect(log).not.toContain(secret);
     expect(log).not.toMatch(/fini_[0-9A-Za-z]{40}/);
-  });
+  }, 60_000);
 
   it('puts only IDs in the jobs it queues', async () => {
     const ctx = await startTestApp();
