@@ -5,6 +5,7 @@ import { isPgError, PG_FOREIGN_KEY_VIOLATION, withTransaction, type Pool } from 
 import { AppError } from '../lib/errors.js';
 import { sha256Hex } from '../lib/hashing.js';
 import type { Logger } from '../lib/logger.js';
+import type { Metrics } from '../lib/metrics.js';
 import type { ArticlesService } from '../knowledge/articles-service.js';
 import type { FoldersService } from '../knowledge/folders-service.js';
 import {
@@ -29,6 +30,8 @@ export interface GenerateWorkerDeps {
   /** The producer-side queue, used to pause every worker when the model answers 429 with a long wait. */
   queue: Queue;
   logger: Logger;
+  /** Counts model calls and tokens (distill_model_*). */
+  metrics?: Pick<Metrics, 'recordModelCall'>;
 }
 
 /** Candidate text given to the single-generate route, shaped like a source. */
@@ -48,7 +51,7 @@ function textSource(text: string, id: string | null): DecisionSource {
 }
 
 export function createGenerateProcessor(deps: GenerateWorkerDeps): Processor<GeneratePayload> {
-  const { pool, writer, articles, folders, queue, logger } = deps;
+  const { pool, writer, articles, folders, queue, logger, metrics } = deps;
   const jobs = createJobsRepo(pool);
 
   /** What the job decides on; throws PermanentJobError when there is nothing to decide on. */
@@ -117,7 +120,10 @@ export function createGenerateProcessor(deps: GenerateWorkerDeps): Processor<Gen
       decision = earlier.decision;
       reason = decision.reason;
     } else {
-      const result = await decide(writer, request, (usage) => jobs.addUsage(work.id, usage));
+      const result = await decide(writer, request, (usage) => {
+        metrics?.recordModelCall(writer, usage);
+        return jobs.addUsage(work.id, usage);
+      });
       decision = result.decision;
       reason = [decision.reason, ...result.trimNotes.map((note) => `(${note})`)].join(' ');
     }
