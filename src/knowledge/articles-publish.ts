@@ -3,7 +3,7 @@
 // Part of the articles service (articles-service.ts).
 import type { Queryable } from '../lib/db.js';
 import { AppError, notFound, validationError } from '../lib/errors.js';
-import type { NewArticleRow } from './articles-repo.js';
+import type { ArticleRow, NewArticleRow, VersionContent } from './articles-repo.js';
 import type { Article, ArticleContent, ArticleOverrides } from './articles-schemas.js';
 import {
   contentOf,
@@ -82,64 +82,53 @@ export function createArticlesPublishing(store: ArticlesStore) {
         ? await requireLive(workspaceId, input.originalArticleId, tx)
         : undefined;
 
+      const fork = (live: ArticleRow, content: VersionContent): NewArticleRow => ({
+        ...content,
+        parentFolderId: live.parentFolderId,
+        originalArticleId: live.id,
+        originalArticleVersion: live.version,
+        origin: input.origin ?? live.origin,
+        isDraft: true,
+        ...generation,
+      });
+      const newDraft = (content: VersionContent, parentFolderId: string | null): NewArticleRow => ({
+        ...content,
+        parentFolderId,
+        originalArticleId: null,
+        originalArticleVersion: null,
+        origin: input.origin ?? null,
+        isDraft: true,
+        ...generation,
+      });
+
       let row: NewArticleRow;
       if (input.operation === 'DO_NOTHING') {
         row = target
-          ? {
-              ...contentOf(target),
-              parentFolderId: target.parentFolderId,
-              originalArticleId: target.id,
-              originalArticleVersion: target.version,
-              origin: input.origin ?? target.origin,
-              isDraft: true,
-              ...generation,
-            }
-          : {
-              title: input.title ?? '',
-              mainKnowledge: '',
-              agentInstruction: '',
-              questions: [],
-              keywords: [],
-              escalation: false,
-              active: true,
-              public: true,
-              parentFolderId: null,
-              originalArticleId: null,
-              originalArticleVersion: null,
-              origin: input.origin ?? null,
-              isDraft: true,
-              ...generation,
-            };
+          ? fork(target, contentOf(target))
+          : newDraft(
+              {
+                title: input.title ?? '',
+                mainKnowledge: '',
+                agentInstruction: '',
+                questions: [],
+                keywords: [],
+                escalation: false,
+                active: true,
+                public: true,
+              },
+              null,
+            );
       } else {
         if (!input.content) throw validationError('content', `is required for ${input.operation}`);
         if (input.operation === 'UPDATE_ARTICLE') {
           if (!target) throw validationError('originalArticleId', 'is required for UPDATE_ARTICLE');
-          row = {
-            ...contentOf(target),
-            ...input.content,
-            parentFolderId: target.parentFolderId,
-            originalArticleId: target.id,
-            originalArticleVersion: target.version,
-            origin: input.origin ?? target.origin,
-            isDraft: true,
-            ...generation,
-          };
+          row = fork(target, { ...contentOf(target), ...input.content });
         } else {
           if (target) throw validationError('originalArticleId', 'must be null for ADD_ARTICLE_TO_FOLDER');
           if (!input.parentFolderId)
             throw validationError('parentFolderId', 'is required for ADD_ARTICLE_TO_FOLDER');
           await requireFolder(workspaceId, input.parentFolderId, tx);
-          row = {
-            ...input.content,
-            active: true,
-            public: true,
-            parentFolderId: input.parentFolderId,
-            originalArticleId: null,
-            originalArticleVersion: null,
-            origin: input.origin ?? null,
-            isDraft: true,
-            ...generation,
-          };
+          row = newDraft({ ...input.content, active: true, public: true }, input.parentFolderId);
         }
       }
       return toArticle(await insertArticle(workspaceId, row, tx));
