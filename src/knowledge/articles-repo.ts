@@ -1,44 +1,10 @@
 // SQL for the `articles` and `article_versions` tables (live and draft articles in one table).
+import type { ArticleContent } from '../lib/article-content.js';
 import type { Queryable } from '../lib/db.js';
 import type { Operation } from '../lib/operations.js';
 
-export interface ArticleRow {
-  id: string;
-  workspaceId: string;
-  parentFolderId: string | null;
-  title: string;
-  mainKnowledge: string;
-  agentInstruction: string;
-  questions: string[];
-  keywords: string[];
-  escalation: boolean;
-  active: boolean;
-  public: boolean;
-  origin: string | null;
-  isDraft: boolean;
-  originalArticleId: string | null;
-  originalArticleVersion: number | null;
-  isDraftPublished: boolean;
-  version: number;
-  sourceDocumentId: string | null;
-  operation: Operation | null;
-  linkedReason: string | null;
-  backgroundJobId: string | null;
-  sourceHash: string | null;
-  publishedArticleId: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-  versionedAt: Date;
-}
-
 /** The fields one version holds (archived in `article_versions`). */
-export interface VersionContent {
-  title: string;
-  mainKnowledge: string;
-  agentInstruction: string;
-  questions: string[];
-  keywords: string[];
-  escalation: boolean;
+export interface VersionContent extends ArticleContent {
   active: boolean;
   public: boolean;
 }
@@ -54,6 +20,17 @@ export interface NewArticleRow extends VersionContent {
   linkedReason: string | null;
   backgroundJobId: string | null;
   sourceHash: string | null;
+}
+
+export interface ArticleRow extends NewArticleRow {
+  id: string;
+  workspaceId: string;
+  isDraftPublished: boolean;
+  version: number;
+  publishedArticleId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  versionedAt: Date;
 }
 
 export interface ArticleVersionRow extends VersionContent {

@@ -2,6 +2,7 @@
 // allowed and what exists, DESIGN.md §4), and as a validator that re-checks every answer, because a
 // model or a non-strict OpenAI-compatible server may ignore the schema. A hallucinated ID never passes.
 import { z } from 'zod';
+import { ArticleContentShapeSchema } from '../lib/article-content.js';
 import { OPERATIONS, type Operation } from '../lib/operations.js';
 import type { ArticleContent, Decision, DecisionRequest } from './writer.js';
 
@@ -83,16 +84,7 @@ const AnswerShapeSchema = z.object({
   operation: z.string(),
   targetArticleId: z.string().nullable(),
   parentFolderId: z.string().nullable(),
-  article: z
-    .object({
-      title: z.string(),
-      mainKnowledge: z.string(),
-      agentInstruction: z.string(),
-      questions: z.array(z.string()),
-      keywords: z.array(z.string()),
-      escalation: z.boolean(),
-    })
-    .nullable(),
+  article: ArticleContentShapeSchema.nullable(),
   reason: z.string(),
 });
 
