@@ -17,17 +17,21 @@ import { createFoldersRepo } from './folders-repo.js';
 /** A client inside an open transaction (from `withTransaction`, or the caller's own BEGIN). */
 export type Tx = PoolClient;
 
-export const toArticle = (row: ArticleRow): Article => ({
-  id: row.id,
+export const contentOf = (row: ArticleRow): VersionContent => ({
   title: row.title,
   mainKnowledge: row.mainKnowledge,
   agentInstruction: row.agentInstruction,
   questions: row.questions,
   keywords: row.keywords,
   escalation: row.escalation,
-  parentFolderId: row.parentFolderId,
   active: row.active,
   public: row.public,
+});
+
+export const toArticle = (row: ArticleRow): Article => ({
+  id: row.id,
+  ...contentOf(row),
+  parentFolderId: row.parentFolderId,
   origin: row.origin,
   isDraft: row.isDraft,
   originalArticleId: row.originalArticleId,
@@ -61,17 +65,6 @@ export const NO_GENERATION = {
   backgroundJobId: null,
   sourceHash: null,
 } as const;
-
-export const contentOf = (row: ArticleRow): VersionContent => ({
-  title: row.title,
-  mainKnowledge: row.mainKnowledge,
-  agentInstruction: row.agentInstruction,
-  questions: row.questions,
-  keywords: row.keywords,
-  escalation: row.escalation,
-  active: row.active,
-  public: row.public,
-});
 
 export function withOverrides(base: VersionContent, overrides: ArticleOverrides): VersionContent {
   return {
