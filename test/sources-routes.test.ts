@@ -337,6 +337,20 @@ describe('delete', () => {
     expect(rowCount).toBe(0);
   });
 
+  it('with deleteArticles, moves the tree snapshot updatedAt past the deleted live article', async () => {
+    const key = await ctx.createKey();
+    const article = await createArticle(key, 'Refunds article');
+    const [source] = await insertSources(key, [
+      { externalId: 'https://a.test/1', linkedKnowledgeId: article.id },
+    ]);
+    const treeUpdatedAt = async () =>
+      (await ctx.http().get('/v2/hc-folders/public').set(key.header)).body.updatedAt as string;
+    const before = await treeUpdatedAt();
+    const response = await del(key, { documentIds: [source], deleteArticles: true });
+    expect(response.body.deletedArticles).toHaveLength(1);
+    expect(Date.parse(await treeUpdatedAt())).toBeGreaterThan(Date.parse(before));
+  });
+
   it('deletes an ingested source with its jobs', async () => {
     const key = await ctx.createKey();
     const source = await ingestOne(ctx, key, site.url('/docs/b'));

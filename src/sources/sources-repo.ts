@@ -80,6 +80,13 @@ export interface DeletedSource {
   linkedKnowledgeId: string | null;
 }
 
+export interface DeletedArticle {
+  id: string;
+  title: string;
+  parentFolderId: string | null;
+  isDraft: boolean;
+}
+
 export function createSourcesRepo(db: Queryable) {
   return {
     async find(workspaceId: string, id: string, tx: Queryable = db): Promise<SourceRow | undefined> {
@@ -266,11 +273,11 @@ export function createSourcesRepo(db: Queryable) {
       workspaceId: string,
       articleIds: string[],
       tx: Queryable = db,
-    ): Promise<{ id: string; title: string; parentFolderId: string | null }[]> {
+    ): Promise<DeletedArticle[]> {
       if (articleIds.length === 0) return [];
-      const { rows } = await tx.query<{ id: string; title: string; parentFolderId: string | null }>(
+      const { rows } = await tx.query<DeletedArticle>(
         `DELETE FROM articles WHERE workspace_id = $1 AND id = ANY($2::uuid[])
-         RETURNING id, title, parent_folder_id AS "parentFolderId"`,
+         RETURNING id, title, parent_folder_id AS "parentFolderId", is_draft AS "isDraft"`,
         [workspaceId, articleIds],
       );
       return rows;

@@ -3,6 +3,7 @@
 import { toIso } from '../http/schemas.js';
 import { withTransaction, type Pool } from '../lib/db.js';
 import { AppError, notFound, validationError } from '../lib/errors.js';
+import { createFoldersRepo } from '../knowledge/folders-repo.js';
 import { seedIndexOf, type DeepCrawler } from './deep-crawl.js';
 import type { IngestEnqueuer, IngestJobData } from './ingest-queue.js';
 import { createSourcesRepo, type SourceRow } from './sources-repo.js';
@@ -49,6 +50,7 @@ const listIds = (ids: string[]) =>
 
 export function createSourcesService(pool: Pool, enqueuer: IngestEnqueuer, crawler: DeepCrawler) {
   const repo = createSourcesRepo(pool);
+  const folders = createFoldersRepo(pool);
 
   /** Why IDs missing from the workspace are refused: 400 naming the unknown ones, else 403 (API.md §1). */
   async function missingError(workspaceId: string, missing: string[], field: string): Promise<AppError> {
@@ -212,6 +214,8 @@ export function createSourcesService(pool: Pool, enqueuer: IngestEnqueuer, crawl
             ]
           : [];
         const articles = await repo.deleteArticles(workspaceId, articleIds, tx);
+        // As when an article is deleted directly: the tree snapshot's updatedAt must move past it.
+        if (articles.some((article) => !article.isDraft)) await folders.stampDeletion(workspaceId, tx);
         const byId = new Map(deleted.map((row) => [row.id, row]));
         return {
           // Input order; a source deleted concurrently by another request is simply not reported.
@@ -219,7 +223,7 @@ export function createSourcesService(pool: Pool, enqueuer: IngestEnqueuer, crawl
             .map((id) => byId.get(id))
             .filter((row) => row !== undefined)
             .map(({ id, title, originalUrl }) => ({ id, title, originalUrl })),
-          deletedArticles: articles,
+          deletedArticles: articles.map(({ id, title, parentFolderId }) => ({ id, title, parentFolderId })),
         };
       });
     },
