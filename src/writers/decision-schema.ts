@@ -3,7 +3,7 @@
 // model or a non-strict OpenAI-compatible server may ignore the schema. A hallucinated ID never passes.
 import { z } from 'zod';
 import { ArticleContentShapeSchema } from '../lib/article-content.js';
-import { OPERATIONS, type Operation } from '../lib/operations.js';
+import { allowedOperations, type Operation } from '../lib/operations.js';
 import type { ArticleContent, Decision, DecisionRequest } from './writer.js';
 
 // Sanity bounds on what a model may write; far above what a help-center article needs.
@@ -33,8 +33,7 @@ const ArticleFieldsSchema = z.object({
 
 /** Operations the request allows; an empty list means all, as in API.md §4 (`restrictedOps`). */
 export function allowedOperationsOf(request: Pick<DecisionRequest, 'allowedOperations'>): Operation[] {
-  const allowed = OPERATIONS.filter((op) => request.allowedOperations.includes(op));
-  return allowed.length > 0 ? allowed : [...OPERATIONS];
+  return allowedOperations(request.allowedOperations);
 }
 
 function distinct(values: string[]): string[] {
