@@ -45,6 +45,17 @@ export const toSource = (row: SourceRow): Source => ({
   contentHash: row.contentHash,
 });
 
+/** A URL Distill can fetch, or 400 naming the field. */
+function requireWebUrl(value: string, field: string): URL {
+  const url = parseWebUrl(value);
+  if (!url)
+    throw validationError(
+      field,
+      `must be an http or https URL without credentials (got ${JSON.stringify(value.slice(0, 200))})`,
+    );
+  return url;
+}
+
 const listIds = (ids: string[]) =>
   ids.length > 3 ? `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more` : ids.join(', ');
 
@@ -120,13 +131,7 @@ export function createSourcesService(pool: Pool, enqueuer: IngestEnqueuer, crawl
         ['documentIdsToRefresh', toRefresh],
       ] as const) {
         values.forEach((value, index) => {
-          const url = parseWebUrl(value);
-          if (!url)
-            throw validationError(
-              `${field}[${index}]`,
-              `must be an http or https URL without credentials (got ${JSON.stringify(value.slice(0, 200))})`,
-            );
-          const externalId = normalizeUrl(url);
+          const externalId = normalizeUrl(requireWebUrl(value, `${field}[${index}]`));
           if (!urls.has(externalId)) urls.set(externalId, value.trim());
         });
       }
@@ -229,15 +234,7 @@ export function createSourcesService(pool: Pool, enqueuer: IngestEnqueuer, crawl
     },
 
     async deepCrawl(body: DeepCrawlBody): Promise<DeepCrawlResponse> {
-      const seeds = body.links.map((link, index) => {
-        const url = parseWebUrl(link);
-        if (!url)
-          throw validationError(
-            `links[${index}]`,
-            `must be an http or https URL without credentials (got ${JSON.stringify(link.slice(0, 200))})`,
-          );
-        return url;
-      });
+      const seeds = body.links.map((link, index) => requireWebUrl(link, `links[${index}]`));
       let result;
       try {
         result = await crawler.crawl(seeds, body.limit);
