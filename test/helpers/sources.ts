@@ -2,27 +2,12 @@
 // ingestion job has finished, and a bare article to link a source to.
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
+import type { Source } from '../../src/sources/sources-schemas.js';
 import { startTestApp, type TestContext, type TestKey } from './app.js';
 import { startFixtureServer, type Fixture } from './fixture-server.js';
 
-export interface WireSource {
-  id: string;
-  source: string;
-  externalId: string;
-  originalUrl: string;
-  title: string;
-  mimeType: string;
-  paragraphs: string[];
-  oldParagraphs: string[];
-  success: boolean;
-  error: string;
-  linkedJobId: string | null;
-  linkedJobStatus: string | null;
-  linkedKnowledgeId: string | null;
-  changed: boolean;
-  contentHash: string | null;
-  updatedAt: string;
-}
+/** A source as the routes answer it (their response schema). */
+export type WireSource = Source;
 
 /** The app with its queue workers, and the fixture web site the pages are ingested from. */
 export async function startIngestTestApp(): Promise<{ ctx: TestContext; site: Fixture }> {
