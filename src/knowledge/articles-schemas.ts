@@ -25,9 +25,12 @@ export const ArticleSchema = z.object({
 });
 export type Article = z.infer<typeof ArticleSchema>;
 
-// Limits keep one article well inside the 1 MiB body limit and the model's context.
-const Title = z.string().trim().min(1).max(300);
-const MainKnowledge = z.string().min(1).max(100_000);
+// Limits keep one article well inside the 1 MiB body limit and the model's context. The tree import
+// (tree-csv.ts) checks the same ones.
+export const ARTICLE_TITLE_MAX = 300;
+export const ARTICLE_BODY_MAX = 100_000;
+const Title = z.string().trim().min(1).max(ARTICLE_TITLE_MAX);
+const MainKnowledge = z.string().min(1).max(ARTICLE_BODY_MAX);
 const AgentInstruction = z.string().max(10_000);
 const Phrases = z.array(z.string().trim().min(1).max(500)).min(1).max(100);
 
