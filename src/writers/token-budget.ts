@@ -29,16 +29,57 @@ export function loadTokenizer(): Promise<Tokenizer> {
   return loading;
 }
 
+// Token counts of recently seen texts. A batch shows the same folder descriptions and candidate articles
+// to job after job; encoding them again was most of a worker's CPU per job (bench/README.md,
+// workerThroughput). Bounded by characters held, least recently used first out.
+const COUNT_CACHE_CHARS = 2_000_000;
+const COUNT_CACHE_MAX_TEXT_CHARS = 64_000;
+
+function createCountCache() {
+  const counts = new Map<string, number>();
+  let chars = 0;
+  return {
+    get(text: string): number | undefined {
+      const count = counts.get(text);
+      if (count !== undefined) {
+        counts.delete(text);
+        counts.set(text, count);
+      }
+      return count;
+    },
+    set(text: string, count: number): void {
+      if (text.length > COUNT_CACHE_MAX_TEXT_CHARS || counts.has(text)) return;
+      counts.set(text, count);
+      chars += text.length;
+      for (const oldest of counts.keys()) {
+        if (chars <= COUNT_CACHE_CHARS) break;
+        counts.delete(oldest);
+        chars -= oldest.length;
+      }
+    },
+  };
+}
+
 function createTokenizer(encoder: Tiktoken): Tokenizer {
   // Special-token text such as "<|endoftext|>" in a web page is plain text here; by default js-tiktoken
   // throws on it, which would let any page break the writer.
   const encode = (text: string) => encoder.encode(text, [], []);
+  const cache = createCountCache();
   return {
-    count: (text) => encode(text).length,
+    count(text) {
+      const known = cache.get(text);
+      if (known !== undefined) return known;
+      const count = encode(text).length;
+      cache.set(text, count);
+      return count;
+    },
     truncate(text, maxTokens) {
       const limit = Math.max(1, maxTokens) * CHARS_PER_BUDGET_TOKEN;
       const huge = text.length > limit;
+      const known = huge ? undefined : cache.get(text);
+      if (known !== undefined && known <= maxTokens) return { text, tokens: known, originalTokens: known };
       const tokens = encode(huge ? text.slice(0, limit) : text);
+      if (!huge) cache.set(text, tokens.length);
       if (!huge && tokens.length <= maxTokens) {
         return { text, tokens: tokens.length, originalTokens: tokens.length };
       }
