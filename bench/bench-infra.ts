@@ -111,16 +111,22 @@ function ticksPerSecond(): number {
   return clockTicks;
 }
 
-/** CPU seconds (user + system) a process has used so far; undefined once it is gone. */
-export function processCpuSeconds(pid: number): number | undefined {
+/** CPU seconds a process has used so far, in user and in kernel (system) mode; undefined once it is gone. */
+export function processCpuSplit(pid: number): { user: number; system: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // Fields 14 and 15 of proc(5) (utime, stime) are at 11 and 12 after the command name.
-    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond();
+    return { user: Number(fields[11]) / ticksPerSecond(), system: Number(fields[12]) / ticksPerSecond() };
   } catch {
     return undefined;
   }
+}
+
+/** CPU seconds (user + system) a process has used so far; undefined once it is gone. */
+export function processCpuSeconds(pid: number): number | undefined {
+  const split = processCpuSplit(pid);
+  return split && split.user + split.system;
 }
 
 /** Resident set size in MB (VmRSS); undefined once the process is gone. */

@@ -1,12 +1,14 @@
 // Benchmark data written straight to PostgreSQL, shaped exactly as the service leaves it: sources as a
 // completed ingestion leaves them (content, hash, a COMPLETED ingest job), folders, live articles. The
-// text is generated from a fixed seed: every source is different (no accidental decision reuse), and
-// sources and articles share a help-center vocabulary, so the full-text candidate search finds matches.
+// text is generated from fixed seeds, like a help center: each page and article is about one of 24
+// topics, whose own words it mixes with common help-center words, so a page's full-text query ranks
+// the articles of its topic first (and, as on a real site, shares common words with many others).
+// Every source is different (no accidental decision reuse).
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { contentHash } from '../src/sources/fetch/extract.js';
 
-const VOCABULARY = `account access admin agent alert analytics api app approval archive article assign audit
+const COMMON_WORDS = `account access admin agent alert analytics api app approval archive article assign audit
   autopay backup balance billing bot browser budget bulk calendar card cancel change channel charge chat
   checkout client code comment company config connect contact contract cookie coupon credit csv customer
   dashboard data date deadline delete delivery deploy device discount document domain download draft
@@ -21,9 +23,41 @@ const VOCABULARY = `account access admin agent alert analytics api app approval 
   .split(/\s+/)
   .filter(Boolean);
 
-const CONNECTORS = 'the a your our each every this that when if then to from with for in on by and or'.split(
-  ' ',
-);
+// English stop words only: the candidate query leaves them out, as it would on a real page.
+const CONNECTORS = 'the a your our each this that when if then to from with for in on by and or'.split(' ');
+
+/** Each topic's own words (help-center subjects): a page mixes them with the common words above. */
+const TOPIC_WORDS: string[][] =
+  `refund reimburse chargeback dispute return reversal credited eligible window receipt bank partial denied
+  shipping courier parcel tracking carrier warehouse dispatch customs delivery postage label pickup freight transit
+  password reset forgot locked unlock recovery temporary expire strength characters symbol lowercase uppercase reuse
+  authenticator verification backup device trusted prompt sms enroll factor lost phone secret scan qr
+  saml okta azure identity provider metadata assertion certificate entity federation claims attribute directory scim
+  invoice vat company number pdf history line item currency total due memo paid overdue
+  subscription renewal upgrade downgrade prorate cycle annual monthly pause resume tier seats billing period
+  visa mastercard amex debit paypal wallet expiry declined cvc default sepa mandate bank transfer
+  export csv spreadsheet columns schedule format excel delimiter encoding rows range archive zip download
+  import mapping duplicate merge validate template sample batch match headers skipped preview source file
+  webhook endpoint payload signature retry event header timeout post json subscribe delivery attempts secret
+  token scope rotate revoke bearer rate quota sandbox production environment expiry client credentials
+  notification digest mute alert push badge sound frequency unsubscribe preference weekly daily mention email
+  role permission editor viewer owner member invite remove grant restrict custom group manager guest
+  iphone android tablet install offline store crash battery camera biometric gesture update app version
+  slack salesforce hubspot zapier jira github shopify authorize disconnect marketplace trigger connector oauth
+  chart dashboard metric trend segment compare funnel cohort widget range insight conversion retention
+  gdpr consent cookie personal deletion retention processor controller anonymize erasure request privacy policy
+  deactivate permanent recover grace period confirm transfer irreversible closure owner account delete
+  dns cname txt ssl subdomain propagate registrar nameserver https domain verify record custom
+  translation locale currency rtl spanish french german japanese region number language timezone format
+  trial free extend demo onboarding days convert limited expire sales expired extension
+  outage incident degraded maintenance downtime latency investigating monitoring uptime postmortem status
+  welcome setup checklist tour tutorial steps video getting started guide walkthrough basics first`
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/));
+
+export const TOPIC_COUNT = TOPIC_WORDS.length;
+/** Share of a page's content words taken from its topic's own vocabulary. */
+const TOPIC_SHARE = 0.6;
 
 /** mulberry32: a tiny seeded PRNG, so every run writes the same text. */
 export function seededRandom(seed: number): () => number {
@@ -38,40 +72,38 @@ export function seededRandom(seed: number): () => number {
 }
 
 export interface TextMaker {
-  words(count: number): string[];
-  sentence(): string;
-  paragraph(sentences?: number): string;
-  title(): string;
+  words(topic: number, count: number): string[];
+  paragraph(topic: number, sentences?: number): string;
+  title(topic: number): string;
 }
 
 export function textMaker(seed: number): TextMaker {
   const random = seededRandom(seed);
   const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)]!;
-  const words = (count: number) => Array.from({ length: count }, () => pick(VOCABULARY));
-  const sentence = () => {
+  const word = (topic: number) =>
+    random() < TOPIC_SHARE ? pick(TOPIC_WORDS[topic % TOPIC_COUNT]!) : pick(COMMON_WORDS);
+  const words = (topic: number, count: number) => Array.from({ length: count }, () => word(topic));
+  const capitalized = (text: string) => `${text[0]!.toUpperCase()}${text.slice(1)}`;
+  const sentence = (topic: number) => {
     const length = 8 + Math.floor(random() * 10);
-    const parts = Array.from({ length }, (_, i) => (i % 3 === 1 ? pick(CONNECTORS) : pick(VOCABULARY)));
-    const text = parts.join(' ');
-    return `${text[0]!.toUpperCase()}${text.slice(1)}.`;
+    const parts = Array.from({ length }, (_, i) => (i % 3 === 1 ? pick(CONNECTORS) : word(topic)));
+    return `${capitalized(parts.join(' '))}.`;
   };
   return {
     words,
-    sentence,
-    paragraph: (sentences = 3 + Math.floor(random() * 3)) =>
-      Array.from({ length: sentences }, sentence).join(' '),
-    title: () => {
-      const text = words(3 + Math.floor(random() * 3)).join(' ');
-      return `${text[0]!.toUpperCase()}${text.slice(1)}`;
-    },
+    paragraph: (topic, sentences = 3 + Math.floor(random() * 3)) =>
+      Array.from({ length: sentences }, () => sentence(topic)).join(' '),
+    title: (topic) => capitalized(words(topic, 3 + Math.floor(random() * 3)).join(' ')),
   };
 }
 
-/** A help-center page's worth of text: a title and 6–9 paragraphs (about 2.5–4 KB). */
+/** A help-center page's worth of text on topic `index % TOPIC_COUNT`: a title and 6–9 blocks (about 2.5–4 KB). */
 export function pageText(maker: TextMaker, index: number): { title: string; paragraphs: string[] } {
-  const title = `${maker.title()} ${index}`;
+  const topic = index % TOPIC_COUNT;
+  const title = `${maker.title(topic)} ${index}`;
   const count = 6 + (index % 4);
   const paragraphs = Array.from({ length: count }, (_, i) =>
-    i % 3 === 2 ? `## ${maker.title()}` : maker.paragraph(),
+    i % 3 === 2 ? `## ${maker.title(topic)}` : maker.paragraph(topic),
   );
   return { title, paragraphs };
 }
@@ -133,7 +165,7 @@ export async function insertFolder(pool: pg.Pool, workspaceId: string, title: st
   return rows[0]!.id;
 }
 
-/** Live articles written by hand (origin manual), spread over `folderIds`. */
+/** Live articles written by hand (origin manual), on topic `index % TOPIC_COUNT`, spread over `folderIds`. */
 export async function insertLiveArticles(
   pool: pg.Pool,
   workspaceId: string,
@@ -142,16 +174,19 @@ export async function insertLiveArticles(
   seed: number,
 ): Promise<void> {
   const maker = textMaker(seed);
-  const rows = Array.from({ length: count }, (_, i) => ({
-    folderId: folderIds[i % folderIds.length]!,
-    title: maker.title(),
-    body: [maker.paragraph(), maker.paragraph(), maker.paragraph()].join('\n\n'),
-    questions: toArrayLiteral([
-      `How do I ${maker.words(3).join(' ')}?`,
-      `What is ${maker.words(2).join(' ')}?`,
-    ]),
-    keywords: toArrayLiteral(maker.words(4)),
-  }));
+  const rows = Array.from({ length: count }, (_, i) => {
+    const topic = i % TOPIC_COUNT;
+    return {
+      folderId: folderIds[i % folderIds.length]!,
+      title: maker.title(topic),
+      body: [maker.paragraph(topic), maker.paragraph(topic), maker.paragraph(topic)].join('\n\n'),
+      questions: toArrayLiteral([
+        `How do I ${maker.words(topic, 3).join(' ')}?`,
+        `What is ${maker.words(topic, 2).join(' ')}?`,
+      ]),
+      keywords: toArrayLiteral(maker.words(topic, 4)),
+    };
+  });
   await pool.query(
     `INSERT INTO articles (workspace_id, parent_folder_id, title, main_knowledge, agent_instruction, questions,
        keywords, origin)

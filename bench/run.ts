@@ -243,9 +243,12 @@ function summarizeWorkerProfile(worker: Child, window: MonotonicWindow): unknown
   const busyMs = round(summary.totalMs - summary.idleMs, 1);
   return {
     file: path.relative(ROOT, file),
+    // Monotonic µs: `node --import tsx bench/profile-summary.ts FILE --from-us A --to-us B` shows more.
+    windowUs: [window.fromUs, window.toUs],
     windowMs: round((window.toUs - window.fromUs) / 1000, 1),
     busyMs,
     areas: summary.areas.filter((row) => row.area !== '(idle)').slice(0, 12),
+    self: summary.selfTop.filter((row) => row.fn !== '(idle)').slice(0, 15),
     inclusive: summary.inclusiveTop.slice(0, 15),
   };
 }

@@ -3,11 +3,18 @@
 // ONE worker process at concurrency C, against a model that answers after L ms. The bound is Little's law,
 // C ÷ L jobs/s: the rate if a slot never waited on anything but the model. jobsPerSec runs from the first
 // job's start to the last one's completion, read from knowledge_jobs.
+import os from 'node:os';
 import type { BenchContext, Workspace } from '../bench-context.js';
 import { waitForJobs } from '../bench-context.js';
 import { callJson } from '../bench-http.js';
-import os from 'node:os';
-import { cpuWindow, postgresBackendsOf, processRssMb, redisServerOn, round } from '../bench-infra.js';
+import {
+  cpuWindow,
+  postgresBackendsOf,
+  processCpuSplit,
+  processRssMb,
+  redisServerOn,
+  round,
+} from '../bench-infra.js';
 import type { Child } from '../bench-processes.js';
 import { MAX_IDS_PER_REQUEST } from '../bench-config.js';
 
@@ -33,6 +40,8 @@ export interface ThroughputResult {
    * model; `total` is their sum, and `cpuBoundJobsPerSec` the rate at which that total fills every core.
    */
   cpuMsPerJob: { worker: number; postgres: number; redis: number; fakeModel: number; total: number };
+  /** The part of the worker's CPU per job spent in the kernel (socket writes and reads, mostly). */
+  workerSystemMsPerJob: number;
   cpuBoundJobsPerSec: number;
   /** The worker's CPU use during the run (% of one core) and the machine's (% of all cores). */
   workerCpuPercent: number;
@@ -87,6 +96,7 @@ export async function benchWorkerThroughput(
     fakeModel: ctx.fake.child.pid,
   });
   const fromUs = monotonicUs();
+  const splitBefore = processCpuSplit(worker.pid);
 
   const jobIds = await bulkGenerate(ctx, workspace, sourceIds);
   // Generous: a tenth of the bound, plus start-up.
@@ -99,6 +109,7 @@ export async function benchWorkerThroughput(
   );
   const usage = cpu.stop();
   const toUs = monotonicUs();
+  const splitAfter = processCpuSplit(worker.pid);
   const callsAfter = (await ctx.fake.stats()).calls;
 
   const { rows } = await ctx.pool.query<{ span: number; mean: number; p50: number }>(
@@ -119,6 +130,10 @@ export async function benchWorkerThroughput(
     fakeModel: perJob('fakeModel'),
     total: 0,
   };
+  const workerSystemMsPerJob =
+    splitBefore && splitAfter
+      ? round(((splitAfter.system - splitBefore.system) * 1000) / jobIds.length, 2)
+      : NaN;
   cpuMsPerJob.total = round(
     cpuMsPerJob.worker + cpuMsPerJob.postgres + cpuMsPerJob.redis + cpuMsPerJob.fakeModel,
     2,
@@ -138,6 +153,7 @@ export async function benchWorkerThroughput(
     p50JobMs: round(p50, 1),
     overheadPerJobMs: round(mean - modelLatencyMs, 1),
     cpuMsPerJob,
+    workerSystemMsPerJob,
     cpuBoundJobsPerSec: round((os.cpus().length * 1000) / cpuMsPerJob.total, 1),
     workerCpuPercent: usage.processes.worker ?? NaN,
     machineBusyPercent: usage.machineBusyPercent,
