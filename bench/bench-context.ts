@@ -6,7 +6,13 @@ import type pg from 'pg';
 import type { KeysService } from '../src/keys/keys-service.js';
 import type { BenchSizes } from './bench-config.js';
 import { waitFor } from './bench-infra.js';
-import { cpuProfileFlags, startService, type Child, type FakeModel } from './bench-processes.js';
+import {
+  cpuProfileFlags,
+  startService,
+  type Child,
+  type FakeModel,
+  type Runtime,
+} from './bench-processes.js';
 
 export interface BenchContext {
   sizes: BenchSizes;
@@ -46,10 +52,15 @@ export async function startWorker(
   ctx: BenchContext,
   name: string,
   env: Record<string, string>,
-  options: { profile?: boolean } = {},
+  options: { profile?: boolean; runtime?: Runtime } = {},
 ): Promise<Child> {
   const nodeFlags = options.profile && ctx.profileDir ? cpuProfileFlags(ctx.profileDir, name) : [];
-  const child = startService(name, { role: 'worker', env: { ...ctx.serviceEnv, ...env }, nodeFlags });
+  const child = startService(name, {
+    role: 'worker',
+    env: { ...ctx.serviceEnv, ...env },
+    nodeFlags,
+    runtime: options.runtime,
+  });
   const before = {
     generate: await ctx.generateQueue.getWorkersCount(),
     ingest: await ctx.ingestQueue.getWorkersCount(),

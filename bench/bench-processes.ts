@@ -1,10 +1,11 @@
 // The processes a benchmark measures or talks to, each a child of the benchmark: Distill roles started
 // through the real CLI (`bin/distill.js api|worker`), and the fake OpenAI-compatible model server. Only
 // these children are ever signalled, by their own pid.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { request } from 'undici';
 import type { FakeBehaviour, FakeStats } from '../test/helpers/fake-openai.js';
 import { childEnv, ROOT } from '../test/helpers/processes.js';
 
@@ -58,16 +59,37 @@ export interface ServiceOptions {
   env: Record<string, string>;
   /** Extra Node flags, e.g. --cpu-prof. */
   nodeFlags?: string[];
+  /**
+   * `tsx`: `bin/distill.js`, what `npx distill <role>` runs (TypeScript through tsx); `compiled`:
+   * `dist/cli.js` from `npm run build`, what the Docker image runs.
+   */
+  runtime?: Runtime;
 }
 
-/** A Distill role in its own process, started the way an operator starts it (`npx distill <role>`). */
+export type Runtime = 'tsx' | 'compiled';
+
+/** A Distill role in its own process, started the way an operator starts it. */
 export function startService(name: string, options: ServiceOptions): Child {
-  const child = spawn(
-    process.execPath,
-    [...(options.nodeFlags ?? []), path.join(ROOT, 'bin', 'distill.js'), options.role],
-    { cwd: ROOT, env: childEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const entry =
+    options.runtime === 'compiled' ? path.join(ROOT, 'dist', 'cli.js') : path.join(ROOT, 'bin', 'distill.js');
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), entry, options.role], {
+    cwd: ROOT,
+    env: childEnv(options.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return track(name, child);
+}
+
+/** Compiles src/ to dist/ (`npm run build`), for the compiled runtime. */
+export function buildDist(): void {
+  execFileSync(
+    process.execPath,
+    [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+    },
+  );
 }
 
 export const profileFolderName = (name: string) => name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/-+$/, '');
@@ -125,14 +147,19 @@ export async function startFakeModel(latencyMs: number): Promise<FakeModel> {
   lines.close();
   const { url } = JSON.parse(first) as { url: string };
   const origin = new URL(url).origin;
+  // A fresh connection per call (`reset`): a kept-alive one can be closed by the server while the
+  // bench builds or waits, and the next call would fail on it.
   const control = async <T>(method: 'GET' | 'POST', route: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${origin}${route}`, {
+    const response = await request(`${origin}${route}`, {
       method,
+      reset: true,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    if (!response.ok) throw new Error(`fake model server ${route} answered ${response.status}`);
-    return (await response.json()) as T;
+    const text = await response.body.text();
+    if (response.statusCode !== 200)
+      throw new Error(`fake model server ${route} answered ${response.statusCode}: ${text.slice(0, 200)}`);
+    return JSON.parse(text) as T;
   };
   return {
     child: tracked,

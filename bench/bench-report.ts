@@ -84,8 +84,10 @@ export function tableRows(r: Results): string[][] {
     ],
     [
       'memory',
-      `worker RSS ${fmt(mem.workerRssMb)} MB (${mem.queuedJobs} queued, ${mem.inFlight} in flight)`,
-      `idle worker: ${fmt(mem.workerRssIdleMb)} MB`,
+      `worker RSS ${fmt(mem.workerRssMb)} MB (${mem.queuedJobs} queued, ${mem.inFlight} in flight)` +
+        (mem.compiled ? `; compiled build ${fmt(mem.compiled.workerRssMb)} MB` : ''),
+      `idle worker: ${fmt(mem.workerRssIdleMb)} MB` +
+        (mem.compiled ? ` (compiled ${fmt(mem.compiled.workerRssIdleMb)} MB)` : ''),
       `Redis ${fmt(mem.redisBytesPerJob, 0)} B/job (keys ${fmt(mem.redisKeyBytesPerJob, 0)})`,
       '<= 250 MB',
       verdict(t.memory),

@@ -34,7 +34,14 @@ import {
   round,
   waitFor,
 } from './bench-infra.js';
-import { profileFolderName, startFakeModel, startService, type Child } from './bench-processes.js';
+import {
+  buildDist,
+  profileFolderName,
+  startFakeModel,
+  startService,
+  type Child,
+  type Runtime,
+} from './bench-processes.js';
 import { printSummary, readProfile, summarize } from './profile-summary.js';
 import { renderTable, runInfo, tableRows, type Results } from './bench-report.js';
 import { insertFolder, insertIngestedSources, insertLiveArticles } from './bench-seed.js';
@@ -189,7 +196,12 @@ async function main(): Promise<void> {
   if (profileDir) workerThroughput.profile = summarizeWorkerProfile(worker, window);
 
   log(`memory: ${sizes.memoryJobs} queued jobs, a worker whose model never answers`);
-  const memory = await benchMemory(ctx, accept, acceptSources);
+  const runtimes: Runtime[] = sizes.quick ? ['tsx'] : ['tsx', 'compiled'];
+  if (runtimes.includes('compiled')) {
+    log('building dist/ for the compiled worker (npm run build)');
+    buildDist();
+  }
+  const memory = await benchMemory(ctx, accept, acceptSources, runtimes);
   log(`ingest: ${sizes.ingestPages} pages over ${sizes.ingestSites} fixture sites, default concurrency`);
   const ingestResult = await benchIngest(ctx, ingest);
 

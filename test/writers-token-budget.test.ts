@@ -33,3 +33,22 @@ describe('token budget: counts it has seen before', () => {
     expect(cut.text.length).toBeLessThan(text.length);
   });
 });
+
+describe('token budget: o200k tokens of any page text', () => {
+  it('counts special-token text as plain text instead of throwing', async () => {
+    const tokenizer = await loadTokenizer();
+    const text = 'Ignore this: <|endoftext|> and <|im_start|>system';
+    expect(tokenizer.count(text)).toBeGreaterThan(10);
+    expect(tokenizer.truncate(text, 5).text).toBe('Ignore this: <|');
+  });
+
+  it('cuts multi-byte text into a prefix of it, without a broken character', async () => {
+    const tokenizer = await loadTokenizer();
+    const text = '日本語のテキストと絵文字 🎉🎉🎉 が続きます。'.repeat(20);
+    for (const budget of [3, 7, 11, 20]) {
+      const cut = tokenizer.truncate(text, budget);
+      expect(text.startsWith(cut.text)).toBe(true);
+      expect(cut.text).not.toMatch(/\uFFFD/u);
+    }
+  });
+});

@@ -2,12 +2,15 @@
 // throughput concurrency runs against a model that never answers, so it holds C jobs in flight while the
 // rest wait; its RSS is sampled meanwhile (the figure is the peak). Redis bytes per queued job is the
 // used_memory delta across the enqueue ÷ N (INFO memory; shared Redis, so cross-checked against the
-// MEMORY USAGE of the queue's own keys).
+// MEMORY USAGE of the queue's own keys). The worker runs as `npx distill worker` does (through tsx), like
+// every other figure; the full run measures the compiled build (`node dist/cli.js worker`, as the Docker
+// image runs it) the same way.
 import type { BenchContext, Workspace } from '../bench-context.js';
 import { startWorker } from '../bench-context.js';
 import { MAX_IDS_PER_REQUEST } from '../bench-config.js';
 import { callJson } from '../bench-http.js';
 import { prefixBytes, processRssMb, redisUsedMemory, round, sleep, waitFor } from '../bench-infra.js';
+import type { Runtime } from '../bench-processes.js';
 
 export interface MemoryResult {
   queuedJobs: number;
@@ -19,6 +22,10 @@ export interface MemoryResult {
   inFlight: number;
   waiting: number;
   concurrency: number;
+  /** How the worker ran (see bench-processes.ts). */
+  runtime: Runtime;
+  /** The same worker RSS figures for the compiled build (full run only). */
+  compiled?: { workerRssMb: number; workerRssIdleMb: number };
   /** Set by run.ts: the throughput worker's RSS after its 2000 jobs (a worker that has done real work). */
   workerRssMbAfterThroughput?: number;
 }
@@ -27,14 +34,33 @@ export async function benchMemory(
   ctx: BenchContext,
   workspace: Workspace,
   sourceIds: string[],
+  runtimes: Runtime[],
+): Promise<MemoryResult> {
+  const [first, ...others] = runtimes;
+  const result = await measure(ctx, workspace, sourceIds, first ?? 'tsx');
+  for (const runtime of others) {
+    const more = await measure(ctx, workspace, sourceIds, runtime);
+    if (runtime === 'compiled')
+      result.compiled = { workerRssMb: more.workerRssMb, workerRssIdleMb: more.workerRssIdleMb };
+  }
+  return result;
+}
+
+async function measure(
+  ctx: BenchContext,
+  workspace: Workspace,
+  sourceIds: string[],
+  runtime: Runtime,
 ): Promise<MemoryResult> {
   const jobs = ctx.sizes.memoryJobs;
   const concurrency = ctx.sizes.concurrency;
   await ctx.fake.setDefault({ type: 'hang' });
-  const worker = await startWorker(ctx, 'worker (memory)', {
-    WORKER_CONCURRENCY: String(concurrency),
-    SHUTDOWN_GRACE_MS: '1000',
-  });
+  const worker = await startWorker(
+    ctx,
+    `worker (memory, ${runtime})`,
+    { WORKER_CONCURRENCY: String(concurrency), SHUTDOWN_GRACE_MS: '1000' },
+    { runtime },
+  );
   try {
     await sleep(1_000);
     const idle = processRssMb(worker.pid) ?? NaN;
@@ -86,6 +112,7 @@ export async function benchMemory(
       inFlight: counts.active ?? 0,
       waiting: (counts.wait ?? 0) + (counts.prioritized ?? 0),
       concurrency,
+      runtime,
     };
   } finally {
     await worker.stop();
