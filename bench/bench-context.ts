@@ -93,6 +93,7 @@ export async function waitForJobs(
   ids: string[],
   timeoutMs: number,
   watch: Child[] = [],
+  intervalMs = 100,
 ): Promise<JobTally> {
   return waitFor(
     `${ids.length} ${table} rows to finish`,
@@ -111,7 +112,7 @@ export async function waitForJobs(
       return tally.finished >= ids.length ? tally : undefined;
     },
     timeoutMs,
-    100,
+    intervalMs,
   );
 }
 
