@@ -12,9 +12,20 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Deps } from './deps.js';
+import { adminRoutes } from './http/admin-routes.js';
 import { registerAuth } from './http/auth.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health-routes.js';
+import { registerIdempotency } from './http/idempotency.js';
+import { findNul, nulError, registerNulGuard } from './http/nul-guard.js';
+import {
+  LOAD_SHEDDING_DEFAULTS,
+  registerLoadShedding,
+  type LoadSheddingOptions,
+} from './http/load-shedding.js';
+import { metricsRoutes, registerHttpMetrics } from './http/metrics-routes.js';
+import { registerRateLimit } from './http/rate-limit.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
 import { configureZodMessages } from './http/zod-messages.js';
 import { articlesRoutes } from './knowledge/articles-routes.js';
 import { foldersRoutes } from './knowledge/folders-routes.js';
@@ -32,7 +43,12 @@ export type App = FastifyInstance<
   ZodTypeProvider
 >;
 
-export async function buildApp(deps: Deps): Promise<App> {
+/** Knobs that are not configuration: tests tune load shedding. */
+export interface AppOptions {
+  loadShedding?: Partial<LoadSheddingOptions>;
+}
+
+export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<App> {
   configureZodMessages();
   // Widened to Fastify's logger type so route plugins typed against the defaults fit.
   const loggerInstance: FastifyBaseLogger = deps.logger;
@@ -63,10 +79,29 @@ export async function buildApp(deps: Deps): Promise<App> {
       done(null, undefined);
       return;
     }
-    void parseJson(request, body as string, done);
+    void parseJson(request, body as string, (error, parsed) => {
+      const nul = error ? undefined : findNul(parsed);
+      if (nul) done(nulError(nul, 'body'), undefined);
+      else done(error, parsed);
+    });
   });
 
   registerErrorHandling(app);
+  registerHttpMetrics(app, deps.metrics);
+  registerNulGuard(app);
+
+  // Hook order matters (Fastify runs a kind of hook in registration order): shed load before any work,
+  // then headers, then auth identifies the key, the per-key rate limit counts it (a route-level hook, so
+  // after all of these), auth refuses bad keys (preParsing), and idempotency reads the body.
+  await registerLoadShedding(app, { ...LOAD_SHEDDING_DEFAULTS, ...options.loadShedding });
+  await registerSecurityHeaders(app, { corsOrigins: deps.config.corsOrigins });
+  registerAuth(app, deps.keys);
+  await registerRateLimit(app, {
+    perMinute: deps.config.rateLimitPerMinute,
+    redis: deps.redis,
+    keyPrefix: deps.config.queuePrefix,
+  });
+  registerIdempotency(app, { pool: deps.pool, logger: deps.logger, bodyLimit: BODY_LIMIT_BYTES });
 
   await app.register(swagger, {
     openapi: {
@@ -83,12 +118,13 @@ export async function buildApp(deps: Deps): Promise<App> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  registerAuth(app, deps.keys);
   await app.register(healthRoutes(deps));
+  await app.register(metricsRoutes(deps.metrics));
   await app.register(foldersRoutes(deps.folders));
   await app.register(articlesRoutes(deps.articles));
   await app.register(treeRoutes(deps.tree));
-  await app.register(generationRoutes(deps.generation, deps.jobEvents, deps.writer));
+  await app.register(generationRoutes(deps.generation, deps.jobEvents, deps.writer, deps.metrics));
   await app.register(sourcesRoutes(deps.sources));
+  await app.register(adminRoutes({ adminToken: deps.config.adminToken, queues: Object.values(deps.queues) }));
   return app;
 }

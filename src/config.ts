@@ -34,6 +34,33 @@ const urlWithProtocols = (protocols: string[]) =>
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** `https://app.example.com,http://localhost:5173`: browser origins (scheme, host, port; no path), or `*`. */
+const originList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+  )
+  .superRefine((origins, ctx) => {
+    for (const origin of origins) {
+      if (origin === '*') continue;
+      let valid = false;
+      try {
+        const url = new URL(origin);
+        valid = (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === origin;
+      } catch {
+        valid = false;
+      }
+      if (!valid)
+        ctx.addIssue({
+          code: 'custom',
+          message: `must list origins like https://app.example.com (scheme and host, no path or trailing slash), or *; ${JSON.stringify(origin)} is not one`,
+        });
+    }
+  });
+
 /** The environment variables Distill reads, with their defaults. Keep `.env.example` and the README in step. */
 const EnvSchema = z.object({
   PORT: integer(0, 65535).default(3000),
@@ -52,6 +79,8 @@ const EnvSchema = z.object({
   WORKER_CONCURRENCY: integer(1, 1000).default(16),
   ALLOW_PRIVATE_URLS: booleanString.default(false),
   ADMIN_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+  RATE_LIMIT_PER_MINUTE: integer(0, 1_000_000).default(600),
+  CORS_ORIGINS: originList.optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   QUEUE_PREFIX: z
     .string()
@@ -60,6 +89,7 @@ const EnvSchema = z.object({
   EMBEDDED_PG_PORT: integer(1, 65535).default(54329),
   EMBEDDED_REDIS_PORT: integer(1, 65535).default(56379),
   SHUTDOWN_GRACE_MS: integer(0, 600_000).default(20_000),
+  JOB_LOCK_MS: integer(1_000, 600_000).default(30_000),
 });
 
 export type Config = Readonly<{
@@ -79,11 +109,17 @@ export type Config = Readonly<{
   workerConcurrency: number;
   allowPrivateUrls: boolean;
   adminToken: string | undefined;
+  /** Requests per minute per API key (per client IP without a valid key); 0 turns the limit off. */
+  rateLimitPerMinute: number;
+  /** Browser origins allowed by CORS; empty = CORS off (no cross-origin browser access). */
+  corsOrigins: readonly string[];
   logLevel: (typeof LOG_LEVELS)[number];
   queuePrefix: string;
   embeddedPgPort: number;
   embeddedRedisPort: number;
   shutdownGraceMs: number;
+  /** BullMQ lock duration: a job whose worker died is retried about this long after its last renewal. */
+  jobLockMs: number;
 }>;
 
 export class ConfigError extends Error {
@@ -127,11 +163,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerConcurrency: e.WORKER_CONCURRENCY,
     allowPrivateUrls: e.ALLOW_PRIVATE_URLS,
     adminToken: e.ADMIN_TOKEN,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    corsOrigins: Object.freeze(e.CORS_ORIGINS ?? []),
     logLevel: e.LOG_LEVEL,
     queuePrefix: e.QUEUE_PREFIX,
     embeddedPgPort: e.EMBEDDED_PG_PORT,
     embeddedRedisPort: e.EMBEDDED_REDIS_PORT,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    jobLockMs: e.JOB_LOCK_MS,
   });
 }
 

@@ -3,6 +3,7 @@ import type { JobsOptions, Queue } from 'bullmq';
 import type { Config } from './config.js';
 import { createPool, type Pool } from './lib/db.js';
 import type { Logger } from './lib/logger.js';
+import { createMetrics, type Metrics } from './lib/metrics.js';
 import { closeQueue, createQueue } from './lib/queues.js';
 import { closeRedis, createProducerConnection, type Redis } from './lib/redis.js';
 import { createKeysService, type KeysService } from './keys/keys-service.js';
@@ -44,6 +45,8 @@ export interface Deps {
   queues: { ingest: Queue; generate: Queue };
   generation: GenerationService;
   jobEvents: JobEvents;
+  /** The Prometheus registry of this process and its metrics (GET /metrics). */
+  metrics: Metrics;
   checkDatabase(): Promise<void>;
   checkRedis(): Promise<void>;
   close(): Promise<void>;
@@ -71,6 +74,7 @@ export function createDeps(
     ingest: createQueue(INGEST_QUEUE, redis, config.queuePrefix, logger, options.jobOptions),
     generate: createQueue(GENERATE_QUEUE, redis, config.queuePrefix, logger, options.jobOptions),
   };
+  const metrics = createMetrics({ queues: Object.values(queues), logger });
   const articles = createArticlesService(pool);
   const writer = createWriter(config, logger);
   const web = createWebClient({ ...options.web, allowPrivateAddresses: config.allowPrivateUrls });
@@ -95,6 +99,7 @@ export function createDeps(
     queues,
     generation: createGenerationService({ pool, queue: queues.generate, logger, sources }),
     jobEvents,
+    metrics,
     async checkDatabase() {
       await pool.query('SELECT 1');
     },

@@ -3,6 +3,7 @@
 // SHUTDOWN_GRACE_MS, then aborts them (their AbortSignal) and leaves them to the stalled-job check.
 import type { Job, Worker } from 'bullmq';
 import type { Deps } from './deps.js';
+import { instrumentProcessor } from './lib/metrics.js';
 import { createWorker } from './lib/queues.js';
 import { createReconciler } from './lib/reconciler.js';
 import { createGenerateProcessor } from './generation/generate-worker.js';
@@ -32,20 +33,32 @@ export function startWorkers(deps: Deps, options: WorkerOptions = {}): Workers {
     prefix: config.queuePrefix,
     concurrency: config.workerConcurrency,
     logger,
+    // A crashed worker's jobs are found stalled once their lock lapses, and moved back to wait.
+    lockDuration: config.jobLockMs,
+    stalledInterval: config.jobLockMs,
   };
   const jobs = createJobsRepo(deps.pool);
 
-  const ingestWorker = createWorker(INGEST_QUEUE, ingestProcessor(deps.ingest, logger), common);
+  const ingestWorker = createWorker(
+    INGEST_QUEUE,
+    instrumentProcessor(deps.metrics, INGEST_QUEUE, ingestProcessor(deps.ingest, logger)),
+    common,
+  );
   const generateWorker = createWorker(
     GENERATE_QUEUE,
-    createGenerateProcessor({
-      pool: deps.pool,
-      writer: deps.writer,
-      articles: deps.articles,
-      folders: deps.folders,
-      queue: deps.queues.generate,
-      logger,
-    }),
+    instrumentProcessor(
+      deps.metrics,
+      GENERATE_QUEUE,
+      createGenerateProcessor({
+        pool: deps.pool,
+        writer: deps.writer,
+        articles: deps.articles,
+        folders: deps.folders,
+        queue: deps.queues.generate,
+        logger,
+        metrics: deps.metrics,
+      }),
+    ),
     {
       ...common,
       // LLM_MAX_RPM caps model calls across every worker process (BullMQ's limiter is global per queue).
@@ -84,7 +97,8 @@ export function startWorkers(deps: Deps, options: WorkerOptions = {}): Workers {
     logger,
     intervalMs: options.reconcileEveryMs,
     pendingAgeMs: options.reconcileAfterMs,
-    stuckAgeMs: options.reconcileAfterMs,
+    stuckAgeMs: options.reconcileAfterMs ?? config.jobLockMs,
+    onReadd: (queue, count) => deps.metrics.reconcilerReadds.inc({ queue }, count),
     queues: [
       {
         queue: deps.queues.ingest,

@@ -1,7 +1,7 @@
 // Articles (API.md §5): create, update, delete, move, list and by-IDs, with errors, scopes and isolation.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestContext } from './helpers/app.js';
+import { startTestApp, type TestContext, type TestKey } from './helpers/app.js';
 import { articleBody, knowledge, type WireArticle } from './helpers/knowledge.js';
 
 let ctx: TestContext;
@@ -10,17 +10,20 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
+/** POST /v2/hc-articles/public as is, for the cases that check the answer (knowledge().article expects 200). */
+const postArticle = (key: TestKey, body: object) =>
+  ctx.http().post('/v2/hc-articles/public').set(key.header).send(body);
+
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 describe('create article', () => {
   it('creates a live article with exactly the documented fields', async () => {
     const key = await ctx.createKey();
     const folder = await knowledge(ctx, key).folder('Billing');
-    const response = await ctx
-      .http()
-      .post('/v2/hc-articles/public')
-      .set(key.header)
-      .send(articleBody(folder.id, { origin: 'api', active: false, originalArticleId: randomUUID() }));
+    const response = await postArticle(
+      key,
+      articleBody(folder.id, { origin: 'api', active: false, originalArticleId: randomUUID() }),
+    );
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/) as string,
@@ -52,11 +55,7 @@ describe('create article', () => {
   it.each(['questions', 'keywords'])('refuses an empty %s with 400 naming it', async (field) => {
     const key = await ctx.createKey();
     const folder = await knowledge(ctx, key).folder('Billing');
-    const response = await ctx
-      .http()
-      .post('/v2/hc-articles/public')
-      .set(key.header)
-      .send(articleBody(folder.id, { [field]: [] }));
+    const response = await postArticle(key, articleBody(folder.id, { [field]: [] }));
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({
       code: 'VALIDATION',
@@ -68,7 +67,7 @@ describe('create article', () => {
     const key = await ctx.createKey();
     const folder = await knowledge(ctx, key).folder('Billing');
     const { escalation: _escalation, ...body } = articleBody(folder.id);
-    const response = await ctx.http().post('/v2/hc-articles/public').set(key.header).send(body);
+    const response = await postArticle(key, body);
     expect(response.status).toBe(400);
     expect(response.body.message).toBe('escalation is required');
   });
@@ -78,11 +77,7 @@ describe('create article', () => {
     const other = await ctx.createKey();
     const foreign = await knowledge(ctx, other).folder('Theirs');
     for (const folderId of [randomUUID(), foreign.id]) {
-      const response = await ctx
-        .http()
-        .post('/v2/hc-articles/public')
-        .set(key.header)
-        .send(articleBody(folderId));
+      const response = await postArticle(key, articleBody(folderId));
       expect(response.status).toBe(404);
       expect(response.body.message).toBe(`parent folder ${folderId} not found`);
     }

@@ -38,6 +38,25 @@ describe('authentication', () => {
     for (const body of bodies) expect(body).toEqual(bodies[0]);
   });
 
+  it('answers the same 401 on write routes before reading the body, whatever the body holds', async () => {
+    const revoked = await ctx.createKey();
+    await ctx.deps.keys.revoke(revoked.id);
+    const bodies = [];
+    for (const header of [{}, { authorization: 'Bearer nope' }, revoked.header]) {
+      for (const body of ['{"documentIds": ["not-a-uuid"]}', '{not json', 'x'.repeat(2_000_000)]) {
+        const response = await ctx
+          .http()
+          .post('/v2/knowledge/public/bulk')
+          .set(header)
+          .set('content-type', 'application/json')
+          .send(body);
+        expect(response.status).toBe(401);
+        bodies.push(response.body as unknown);
+      }
+    }
+    for (const body of bodies) expect(body).toEqual(bodies[0]);
+  });
+
   it('refuses a read-only key on a write route with 403, and accepts it on a read route', async () => {
     const reader = await ctx.createKey({ scopes: ['read'] });
     const write = await ctx.http().post('/v2/hc-folders/public').set(reader.header).send(folderBody);

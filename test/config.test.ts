@@ -14,6 +14,8 @@ describe('configuration', () => {
       logLevel: 'info',
       queuePrefix: 'distill',
       shutdownGraceMs: 20_000,
+      rateLimitPerMinute: 600,
+      corsOrigins: [],
     });
     expect(config.dataDir).toMatch(/[/\\]data$/);
     expect(Object.isFrozen(config)).toBe(true);
@@ -56,5 +58,25 @@ describe('configuration', () => {
 
   it('rejects a queue prefix that would break Redis key names', () => {
     expect(() => loadConfig({ QUEUE_PREFIX: 'a:b' })).toThrow(/QUEUE_PREFIX/);
+  });
+
+  it('reads the rate limit and the CORS origins, naming a bad origin', () => {
+    const config = loadConfig({
+      RATE_LIMIT_PER_MINUTE: '0',
+      CORS_ORIGINS: 'https://app.example.com, http://localhost:5173',
+    });
+    expect(config.rateLimitPerMinute).toBe(0);
+    expect(config.corsOrigins).toEqual(['https://app.example.com', 'http://localhost:5173']);
+    expect(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins).toEqual(['*']);
+    for (const bad of [
+      'https://app.example.com/',
+      'app.example.com',
+      'ftp://files.example.com',
+      'https://a.example.com/path',
+    ])
+      expect(() => loadConfig({ CORS_ORIGINS: `https://ok.example.com,${bad}` })).toThrow(
+        new RegExp(`CORS_ORIGINS .*${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`),
+      );
+    expect(() => loadConfig({ RATE_LIMIT_PER_MINUTE: 'many' })).toThrow(/RATE_LIMIT_PER_MINUTE/);
   });
 });

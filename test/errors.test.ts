@@ -18,9 +18,12 @@ const expectErrorBody = (body: unknown, statusCode: number, code: string) =>
     message: expect.any(String) as string,
   });
 
+/** Every body-error case here goes to the folder create route, with a valid key. */
+const postFolder = () => ctx.http().post('/v2/hc-folders/public').set(key.header);
+
 describe('error responses', () => {
   it('400 names the missing field', async () => {
-    const response = await ctx.http().post('/v2/hc-folders/public').set(key.header).send({ description: '' });
+    const response = await postFolder().send({ description: '' });
     expect(response.status).toBe(400);
     expectErrorBody(response.body, 400, 'VALIDATION');
     expect(response.body).toMatchObject({
@@ -30,11 +33,7 @@ describe('error responses', () => {
   });
 
   it('400 names a field of the wrong type and a bad UUID in the query', async () => {
-    const typed = await ctx
-      .http()
-      .post('/v2/hc-folders/public')
-      .set(key.header)
-      .send({ title: 5, description: '' });
+    const typed = await postFolder().send({ title: 5, description: '' });
     expect(typed.body).toMatchObject({ statusCode: 400, message: 'title must be a string' });
     const query = await ctx.http().get('/v2/hc-folders/public?botId=not-a-uuid').set(key.header);
     expect(query.status).toBe(400);
@@ -42,10 +41,7 @@ describe('error responses', () => {
   });
 
   it('400 for malformed JSON', async () => {
-    const response = await ctx
-      .http()
-      .post('/v2/hc-folders/public')
-      .set(key.header)
+    const response = await postFolder()
       .set('content-type', 'application/json')
       .send('{"title": "unterminated');
     expect(response.status).toBe(400);
@@ -54,10 +50,7 @@ describe('error responses', () => {
   });
 
   it('400 for a body that tries prototype pollution', async () => {
-    const response = await ctx
-      .http()
-      .post('/v2/hc-folders/public')
-      .set(key.header)
+    const response = await postFolder()
       .set('content-type', 'application/json')
       .send('{"title":"x","description":"","__proto__":{"admin":true}}');
     expect(response.status).toBe(400);
@@ -65,22 +58,13 @@ describe('error responses', () => {
   });
 
   it('413 for a body over 1 MiB', async () => {
-    const response = await ctx
-      .http()
-      .post('/v2/hc-folders/public')
-      .set(key.header)
-      .send({ title: 'big', description: 'x'.repeat(1_100_000) });
+    const response = await postFolder().send({ title: 'big', description: 'x'.repeat(1_100_000) });
     expect(response.status).toBe(413);
     expectErrorBody(response.body, 413, 'PAYLOAD_TOO_LARGE');
   });
 
   it('415 for a content type other than JSON', async () => {
-    const response = await ctx
-      .http()
-      .post('/v2/hc-folders/public')
-      .set(key.header)
-      .set('content-type', 'text/plain')
-      .send('title=x');
+    const response = await postFolder().set('content-type', 'text/plain').send('title=x');
     expect(response.status).toBe(415);
     expectErrorBody(response.body, 415, 'UNSUPPORTED_MEDIA_TYPE');
     expect(response.body.message).toContain('text/plain');

@@ -18,15 +18,8 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-async function createFolder(key: TestKey, title: string, parentFolderId?: string) {
-  const response = await ctx
-    .http()
-    .post('/v2/hc-folders/public')
-    .set(key.header)
-    .send({ title, description: `${title} articles`, ...(parentFolderId ? { parentFolderId } : {}) });
-  expect(response.status).toBe(200);
-  return response.body as { id: string; parentFolderId: string | null };
-}
+const createFolder = (key: TestKey, title: string, parentFolderId?: string) =>
+  knowledge(ctx, key).folder(title, parentFolderId);
 
 describe('folders', () => {
   it('creates a top-level folder with the documented fields', async () => {

@@ -1,21 +1,23 @@
 // The change rule of API.md §3, end to end: refreshes of a page whose content a test changes, for a source
 // that backs an article (linked) and one that does not; plus conditional GETs (304 keeps everything).
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestContext, type TestKey } from './helpers/app.js';
-import { startFixtureServer, type Fixture } from './helpers/fixture-server.js';
-import { ingestOne, refresh, type WireSource } from './helpers/sources.js';
+import type { TestContext, TestKey } from './helpers/app.js';
+import type { Fixture } from './helpers/fixture-server.js';
+import {
+  ingestOne,
+  insertBareArticle,
+  refresh,
+  startIngestTestApp,
+  stopIngestTestApp,
+  type WireSource,
+} from './helpers/sources.js';
 
 let ctx: TestContext;
 let site: Fixture;
 beforeAll(async () => {
-  site = await startFixtureServer();
-  ctx = await startTestApp({}, { workers: true });
+  ({ ctx, site } = await startIngestTestApp());
 });
-afterAll(async () => {
-  await ctx.close();
-  await site.close();
-});
+afterAll(() => stopIngestTestApp(ctx, site));
 
 const page = (text: string) =>
   `<!doctype html><html><head><title>Shipping</title></head><body><nav><a href="/">Home</a></nav>
@@ -27,16 +29,7 @@ const V3 = 'Orders ship the same day when placed before noon, from Lyon or Porto
 
 /** Links the source to a new live article and records the hash the article was "saved from". */
 async function link(key: TestKey, source: WireSource): Promise<string> {
-  const folder = await ctx
-    .http()
-    .post('/v2/hc-folders/public')
-    .set(key.header)
-    .send({ title: 'Shipping', description: '' });
-  const articleId = randomUUID();
-  await ctx.deps.pool.query(
-    `INSERT INTO articles (id, workspace_id, parent_folder_id, title, main_knowledge) VALUES ($1, $2, $3, 'Shipping', 'Body')`,
-    [articleId, key.workspaceId, folder.body.id],
-  );
+  const { id: articleId } = await insertBareArticle(ctx, key, { article: 'Shipping', folder: 'Shipping' });
   await ctx.deps.pool.query(
     'UPDATE sources SET linked_knowledge_id = $2, saved_hash = content_hash WHERE id = $1',
     [source.id, articleId],

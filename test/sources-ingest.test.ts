@@ -3,19 +3,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkers } from '../src/workers.js';
 import { startTestApp, type TestContext } from './helpers/app.js';
-import { ARTICLE_TEXT, startFixtureServer, type Fixture } from './helpers/fixture-server.js';
-import { getSource, ingest, ingestOne, waitForIngest } from './helpers/sources.js';
+import { ARTICLE_TEXT, type Fixture } from './helpers/fixture-server.js';
+import {
+  getSource,
+  ingest,
+  ingestOne,
+  startIngestTestApp,
+  stopIngestTestApp,
+  waitForIngest,
+} from './helpers/sources.js';
 
 let ctx: TestContext;
 let site: Fixture;
 beforeAll(async () => {
-  site = await startFixtureServer();
-  ctx = await startTestApp({}, { workers: true });
+  ({ ctx, site } = await startIngestTestApp());
 });
-afterAll(async () => {
-  await ctx.close();
-  await site.close();
-});
+afterAll(() => stopIngestTestApp(ctx, site));
 
 describe('ingest', () => {
   it('ingests an HTML page: main text in paragraphs, no navigation, header or footer', async () => {

@@ -2,20 +2,22 @@
 // List tests insert rows directly, so their order (updatedAt, externalId, id) is fully controlled.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestContext, type TestKey } from './helpers/app.js';
-import { startFixtureServer, type Fixture } from './helpers/fixture-server.js';
-import { ingestOne, type WireSource } from './helpers/sources.js';
+import type { TestContext, TestKey } from './helpers/app.js';
+import type { Fixture } from './helpers/fixture-server.js';
+import {
+  ingestOne,
+  insertBareArticle,
+  startIngestTestApp,
+  stopIngestTestApp,
+  type WireSource,
+} from './helpers/sources.js';
 
 let ctx: TestContext;
 let site: Fixture;
 beforeAll(async () => {
-  site = await startFixtureServer();
-  ctx = await startTestApp({}, { workers: true });
+  ({ ctx, site } = await startIngestTestApp());
 });
-afterAll(async () => {
-  await ctx.close();
-  await site.close();
-});
+afterAll(() => stopIngestTestApp(ctx, site));
 
 interface Row {
   sourceType?: string;
@@ -54,19 +56,8 @@ async function insertSources(key: TestKey, rows: Row[]): Promise<string[]> {
   return ids;
 }
 
-async function createArticle(key: TestKey, title: string): Promise<{ id: string; folderId: string }> {
-  const folder = await ctx
-    .http()
-    .post('/v2/hc-folders/public')
-    .set(key.header)
-    .send({ title: 'F', description: '' });
-  const id = randomUUID();
-  await ctx.deps.pool.query(
-    'INSERT INTO articles (id, workspace_id, parent_folder_id, title, main_knowledge) VALUES ($1, $2, $3, $4, $5)',
-    [id, key.workspaceId, folder.body.id, title, 'Body'],
-  );
-  return { id, folderId: folder.body.id as string };
-}
+const createArticle = (key: TestKey, title: string) =>
+  insertBareArticle(ctx, key, { article: title, folder: 'F' });
 
 const list = (key: TestKey, query = '') => ctx.http().get(`/v2/documents/public${query}`).set(key.header);
 
@@ -344,6 +335,20 @@ describe('delete', () => {
     ]);
     const { rowCount } = await ctx.deps.pool.query('SELECT 1 FROM articles WHERE id = $1', [article.id]);
     expect(rowCount).toBe(0);
+  });
+
+  it('with deleteArticles, moves the tree snapshot updatedAt past the deleted live article', async () => {
+    const key = await ctx.createKey();
+    const article = await createArticle(key, 'Refunds article');
+    const [source] = await insertSources(key, [
+      { externalId: 'https://a.test/1', linkedKnowledgeId: article.id },
+    ]);
+    const treeUpdatedAt = async () =>
+      (await ctx.http().get('/v2/hc-folders/public').set(key.header)).body.updatedAt as string;
+    const before = await treeUpdatedAt();
+    const response = await del(key, { documentIds: [source], deleteArticles: true });
+    expect(response.body.deletedArticles).toHaveLength(1);
+    expect(Date.parse(await treeUpdatedAt())).toBeGreaterThan(Date.parse(before));
   });
 
   it('deletes an ingested source with its jobs', async () => {

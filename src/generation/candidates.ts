@@ -32,15 +32,7 @@ export function queryTerms(title: string, body: string): string[] {
   return [...terms].slice(0, QUERY_TERMS);
 }
 
-interface ArticleRow {
-  id: string;
-  title: string;
-  mainKnowledge: string;
-  questions: string[];
-  keywords: string[];
-  parentFolderId: string | null;
-  version: number;
-}
+type ArticleRow = Omit<CandidateArticle, 'linked'>;
 
 const ARTICLE_COLUMNS = `a.id, a.title, a.main_knowledge AS "mainKnowledge", a.questions, a.keywords,
   a.parent_folder_id AS "parentFolderId", a.version`;

@@ -1,10 +1,11 @@
 // The `generate` queue's processor: one knowledge job per BullMQ job (DESIGN.md §4). The job row is the
 // truth; its outcome is recorded before BullMQ retries or gives up (STYLE.md rule 7).
 import { UnrecoverableError, Worker, type Job, type Processor, type Queue } from 'bullmq';
-import { withTransaction, type Pool } from '../lib/db.js';
+import { isPgError, PG_FOREIGN_KEY_VIOLATION, withTransaction, type Pool } from '../lib/db.js';
 import { AppError } from '../lib/errors.js';
 import { sha256Hex } from '../lib/hashing.js';
 import type { Logger } from '../lib/logger.js';
+import type { Metrics } from '../lib/metrics.js';
 import type { ArticlesService } from '../knowledge/articles-service.js';
 import type { FoldersService } from '../knowledge/folders-service.js';
 import {
@@ -29,6 +30,8 @@ export interface GenerateWorkerDeps {
   /** The producer-side queue, used to pause every worker when the model answers 429 with a long wait. */
   queue: Queue;
   logger: Logger;
+  /** Counts model calls and tokens (distill_model_*). */
+  metrics?: Pick<Metrics, 'recordModelCall'>;
 }
 
 /** Candidate text given to the single-generate route, shaped like a source. */
@@ -48,7 +51,7 @@ function textSource(text: string, id: string | null): DecisionSource {
 }
 
 export function createGenerateProcessor(deps: GenerateWorkerDeps): Processor<GeneratePayload> {
-  const { pool, writer, articles, folders, queue, logger } = deps;
+  const { pool, writer, articles, folders, queue, logger, metrics } = deps;
   const jobs = createJobsRepo(pool);
 
   /** What the job decides on; throws PermanentJobError when there is nothing to decide on. */
@@ -117,7 +120,10 @@ export function createGenerateProcessor(deps: GenerateWorkerDeps): Processor<Gen
       decision = earlier.decision;
       reason = decision.reason;
     } else {
-      const result = await decide(writer, request, (usage) => jobs.addUsage(work.id, usage));
+      const result = await decide(writer, request, (usage) => {
+        metrics?.recordModelCall(writer, usage);
+        return jobs.addUsage(work.id, usage);
+      });
       decision = result.decision;
       reason = [decision.reason, ...result.trimNotes.map((note) => `(${note})`)].join(' ');
     }
@@ -180,6 +186,12 @@ export function createGenerateProcessor(deps: GenerateWorkerDeps): Processor<Gen
       if (signal?.aborted) throw error; // shutdown: the job is picked up again through the stalled-job check
       if (error instanceof PermanentJobError) return fail(work, error.message);
       // The knowledge base refused the write: the target article or folder went away while the job ran.
+      if (isPgError(error, PG_FOREIGN_KEY_VIOLATION)) {
+        return fail(
+          work,
+          'could not apply the decision: its source, article or folder was deleted while the job ran',
+        );
+      }
       if (error instanceof AppError && error.statusCode < 500)
         return fail(work, `could not apply the decision: ${error.message}`);
       if (error instanceof WriterError && error.kind === 'permanent') return fail(work, error.message);

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { workspaceOf } from '../http/auth.js';
 import { authErrors, ErrorResponseSchema, IdParamsSchema } from '../http/schemas.js';
 import { formatTreeCsv } from '../knowledge/tree-csv.js';
+import type { Metrics } from '../lib/metrics.js';
 import type { Writer } from '../writers/writer.js';
 import type { GenerationService } from './generation-service.js';
 import {
@@ -21,6 +22,7 @@ export function generationRoutes(
   generation: GenerationService,
   events: JobEvents,
   writer: Writer,
+  metrics?: Pick<Metrics, 'recordModelCall'>,
 ): FastifyPluginAsyncZod {
   return async (app) => {
     // Event streams stay open until their jobs finish; a closing server ends them so it can stop.
@@ -130,7 +132,8 @@ export function generationRoutes(
         },
       },
       async (request, reply) => {
-        const { rows } = await writer.proposeTree(request.body.initPrompt, request.signal);
+        const { rows, usage } = await writer.proposeTree(request.body.initPrompt);
+        metrics?.recordModelCall(writer, usage);
         const csv = formatTreeCsv(rows);
         return reply
           .header('content-type', 'text/csv; charset=utf-8')

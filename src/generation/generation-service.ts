@@ -5,7 +5,7 @@ import type { Queue } from 'bullmq';
 import type { Pool } from '../lib/db.js';
 import { AppError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import { OPERATIONS, type Operation } from '../lib/operations.js';
+import { allowedOperations } from '../lib/operations.js';
 import { toIso, toIsoOrNull } from '../http/schemas.js';
 import { enqueueGenerateJobs } from './generate-queue.js';
 import type { BulkGenerateBody, GenerateBody, Job } from './generation-schemas.js';
@@ -35,12 +35,6 @@ export function toJob(row: JobRow): Job {
       cachedTokens: row.cachedTokens,
     },
   };
-}
-
-/** restrictedOps is an allow-list; omitted or empty means every operation (API.md §4). */
-export function allowedOperations(restrictedOps: Operation[] | undefined): Operation[] {
-  if (!restrictedOps || restrictedOps.length === 0) return [...OPERATIONS];
-  return OPERATIONS.filter((operation) => restrictedOps.includes(operation));
 }
 
 function jobParams(body: BulkGenerateBody | GenerateBody): JobParams {

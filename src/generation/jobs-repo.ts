@@ -2,6 +2,9 @@ import type { Queryable } from '../lib/db.js';
 import type { JobStatus, Operation } from '../lib/operations.js';
 import type { Decision, Usage } from '../writers/writer.js';
 
+/** Where a job's text comes from: a stored source, candidate text, or an inbox event (API.md §4). */
+export type JobOrigin = 'sources' | 'generated' | 'inbox';
+
 /** A knowledge job as stored; the same keys arrive in the status-change notifications (migration 0005). */
 export interface JobRow {
   id: string;
@@ -25,7 +28,7 @@ export interface JobRow {
 
 /** Everything a worker needs to run a job. */
 export interface JobWork extends JobRow {
-  origin: 'sources' | 'generated' | 'inbox';
+  origin: JobOrigin;
   candidateKnowledge: string | null;
   hcEventId: string | null;
   allowedOps: Operation[];
@@ -36,7 +39,7 @@ export interface JobWork extends JobRow {
 
 export interface NewJob {
   sourceId: string | null;
-  origin: 'sources' | 'generated' | 'inbox';
+  origin: JobOrigin;
   candidateKnowledge?: string | null;
   hcEventId?: string | null;
 }

@@ -17,17 +17,25 @@ declare module 'fastify' {
 const UNAUTHORIZED_MESSAGE = 'missing or invalid API key; send Authorization: Bearer fini_…';
 const BEARER = /^Bearer[ ]+(\S+)$/i;
 
+/**
+ * Two steps. `onRequest` identifies the key and sets `request.auth` (null when missing or invalid); the
+ * per-key rate limit runs next (a route-level onRequest hook, which Fastify runs after these), so it can
+ * count by key, and by client IP for requests without a valid key. `preParsing` then refuses: 401 / 403
+ * still come before any body is read, parsed or validated.
+ */
 export function registerAuth(app: FastifyInstance, keys: KeysService): void {
   app.decorateRequest('auth', null);
   app.addHook('onRequest', async (request) => {
+    if (!request.routeOptions.config.scope) return;
+    const match = BEARER.exec(request.headers.authorization ?? '');
+    request.auth = (match ? await keys.authenticate(match[1]!) : undefined) ?? null;
+  });
+  app.addHook('preParsing', async (request) => {
     const scope = request.routeOptions.config.scope;
     if (!scope) return;
-    const match = BEARER.exec(request.headers.authorization ?? '');
-    const auth = match ? await keys.authenticate(match[1]!) : undefined;
-    if (!auth) throw new AppError('UNAUTHORIZED', UNAUTHORIZED_MESSAGE);
-    if (!auth.scopes.includes(scope))
+    if (!request.auth) throw new AppError('UNAUTHORIZED', UNAUTHORIZED_MESSAGE);
+    if (!request.auth.scopes.includes(scope))
       throw new AppError('FORBIDDEN', `this API key lacks the '${scope}' scope`);
-    request.auth = auth;
   });
 }
 

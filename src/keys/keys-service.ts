@@ -1,5 +1,4 @@
-import type { Pool } from '../lib/db.js';
-import { withTransaction } from '../lib/db.js';
+import { withTransaction, type Pool, type PoolClient } from '../lib/db.js';
 import { randomBase62, sha256 } from '../lib/hashing.js';
 import type { Logger } from '../lib/logger.js';
 import { createKeysRepo, type ApiKeyRow, type Scope } from './keys-repo.js';
@@ -31,18 +30,19 @@ export function createKeysService(pool: Pool, logger: Logger) {
   const repo = createKeysRepo(pool);
   const lastTouched = new Map<string, number>();
 
-  async function createKey(workspaceName: string, scopes: Scope[]): Promise<CreatedKey> {
+  /** A new key in the workspace of that name (created on first use); only its hash is stored. */
+  async function insertKey(workspaceName: string, scopes: Scope[], tx: PoolClient): Promise<CreatedKey> {
     const key = `fini_${randomBase62(40)}`;
     const prefix = key.slice(0, DISPLAY_PREFIX_LENGTH);
-    return withTransaction(pool, async (tx) => {
-      const workspaceId = await repo.upsertWorkspace(workspaceName, tx);
-      const id = await repo.insert(workspaceId, prefix, sha256(key), scopes, tx);
-      return { id, key, prefix, workspaceId, workspaceName, scopes };
-    });
+    const workspaceId = await repo.upsertWorkspace(workspaceName, tx);
+    const id = await repo.insert(workspaceId, prefix, sha256(key), scopes, tx);
+    return { id, key, prefix, workspaceId, workspaceName, scopes };
   }
 
   return {
-    createKey,
+    createKey(workspaceName: string, scopes: Scope[]): Promise<CreatedKey> {
+      return withTransaction(pool, (tx) => insertKey(workspaceName, scopes, tx));
+    },
 
     /**
      * On a fresh database, creates workspace `default` with a read/write key and returns it (to print once).
@@ -52,24 +52,7 @@ export function createKeysService(pool: Pool, logger: Logger) {
       return withTransaction(pool, async (tx) => {
         await tx.query("SELECT pg_advisory_xact_lock(hashtext('distill:default-key'))");
         if ((await repo.countWorkspaces(tx)) > 0) return undefined;
-        const key = `fini_${randomBase62(40)}`;
-        const workspaceId = await repo.upsertWorkspace('default', tx);
-        const scopes: Scope[] = ['read', 'write'];
-        const id = await repo.insert(
-          workspaceId,
-          key.slice(0, DISPLAY_PREFIX_LENGTH),
-          sha256(key),
-          scopes,
-          tx,
-        );
-        return {
-          id,
-          key,
-          prefix: key.slice(0, DISPLAY_PREFIX_LENGTH),
-          workspaceId,
-          workspaceName: 'default',
-          scopes,
-        };
+        return insertKey('default', ['read', 'write'], tx);
       });
     },
 

@@ -1,44 +1,10 @@
 // SQL for the `articles` and `article_versions` tables (live and draft articles in one table).
+import type { ArticleContent } from '../lib/article-content.js';
 import type { Queryable } from '../lib/db.js';
 import type { Operation } from '../lib/operations.js';
 
-export interface ArticleRow {
-  id: string;
-  workspaceId: string;
-  parentFolderId: string | null;
-  title: string;
-  mainKnowledge: string;
-  agentInstruction: string;
-  questions: string[];
-  keywords: string[];
-  escalation: boolean;
-  active: boolean;
-  public: boolean;
-  origin: string | null;
-  isDraft: boolean;
-  originalArticleId: string | null;
-  originalArticleVersion: number | null;
-  isDraftPublished: boolean;
-  version: number;
-  sourceDocumentId: string | null;
-  operation: Operation | null;
-  linkedReason: string | null;
-  backgroundJobId: string | null;
-  sourceHash: string | null;
-  publishedArticleId: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-  versionedAt: Date;
-}
-
 /** The fields one version holds (archived in `article_versions`). */
-export interface VersionContent {
-  title: string;
-  mainKnowledge: string;
-  agentInstruction: string;
-  questions: string[];
-  keywords: string[];
-  escalation: boolean;
+export interface VersionContent extends ArticleContent {
   active: boolean;
   public: boolean;
 }
@@ -54,6 +20,17 @@ export interface NewArticleRow extends VersionContent {
   linkedReason: string | null;
   backgroundJobId: string | null;
   sourceHash: string | null;
+}
+
+export interface ArticleRow extends NewArticleRow {
+  id: string;
+  workspaceId: string;
+  isDraftPublished: boolean;
+  version: number;
+  publishedArticleId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  versionedAt: Date;
 }
 
 export interface ArticleVersionRow extends VersionContent {
@@ -82,24 +59,34 @@ const ARTICLE_COLUMNS = `id, workspace_id AS "workspaceId", parent_folder_id AS 
 const VERSION_COLUMNS = `version, title, main_knowledge AS "mainKnowledge", agent_instruction AS "agentInstruction",
   questions, keywords, escalation, active, public, created_at AS "createdAt"`;
 
+// The columns of one version, in the order of versionValues.
+const VERSION_FIELDS =
+  'title, main_knowledge, agent_instruction, questions, keywords, escalation, active, public';
+const versionValues = (content: VersionContent): unknown[] => [
+  content.title,
+  content.mainKnowledge,
+  content.agentInstruction,
+  content.questions,
+  content.keywords,
+  content.escalation,
+  content.active,
+  content.public,
+];
+/** SET clause for a version's columns as $3…$10 (after the workspace and article IDs). */
+const SET_VERSION = `title = $3, main_knowledge = $4, agent_instruction = $5, questions = $6, keywords = $7,
+  escalation = $8, active = $9, public = $10`;
+
 // Times come from clock_timestamp(), not now(): articles written in one transaction (a tree import, a
 // publish) keep their order in the newest-first list.
-const INSERT_COLUMNS = `workspace_id, parent_folder_id, title, main_knowledge, agent_instruction, questions, keywords,
-  escalation, active, public, origin, is_draft, original_article_id, original_article_version, source_document_id,
-  operation, linked_reason, background_job_id, source_hash, created_at, updated_at, versioned_at`;
+const INSERT_COLUMNS = `workspace_id, parent_folder_id, ${VERSION_FIELDS}, origin, is_draft, original_article_id,
+  original_article_version, source_document_id, operation, linked_reason, background_job_id, source_hash,
+  created_at, updated_at, versioned_at`;
 
 function insertValues(workspaceId: string, row: NewArticleRow): unknown[] {
   return [
     workspaceId,
     row.parentFolderId,
-    row.title,
-    row.mainKnowledge,
-    row.agentInstruction,
-    row.questions,
-    row.keywords,
-    row.escalation,
-    row.active,
-    row.public,
+    ...versionValues(row),
     row.origin,
     row.isDraft,
     row.originalArticleId,
@@ -211,10 +198,8 @@ export function createArticlesRepo(db: Queryable) {
     /** Copies the current version into `article_versions` (before it is replaced). */
     async archiveCurrentVersion(workspaceId: string, id: string, tx: Queryable = db): Promise<void> {
       await tx.query(
-        `INSERT INTO article_versions (article_id, workspace_id, version, title, main_knowledge, agent_instruction,
-           questions, keywords, escalation, active, public, created_at)
-         SELECT id, workspace_id, version, title, main_knowledge, agent_instruction, questions, keywords,
-           escalation, active, public, versioned_at
+        `INSERT INTO article_versions (article_id, workspace_id, version, ${VERSION_FIELDS}, created_at)
+         SELECT id, workspace_id, version, ${VERSION_FIELDS}, versioned_at
          FROM articles WHERE workspace_id = $1 AND id = $2`,
         [workspaceId, id],
       );
@@ -228,23 +213,10 @@ export function createArticlesRepo(db: Queryable) {
       tx: Queryable = db,
     ): Promise<ArticleRow> {
       const { rows } = await tx.query<ArticleRow>(
-        `UPDATE articles SET title = $3, main_knowledge = $4, agent_instruction = $5, questions = $6, keywords = $7,
-           escalation = $8, active = $9, public = $10, parent_folder_id = COALESCE($11, parent_folder_id),
+        `UPDATE articles SET ${SET_VERSION}, parent_folder_id = COALESCE($11, parent_folder_id),
            version = version + 1, versioned_at = clock_timestamp(), updated_at = clock_timestamp()
          WHERE workspace_id = $1 AND id = $2 RETURNING ${ARTICLE_COLUMNS}`,
-        [
-          workspaceId,
-          id,
-          content.title,
-          content.mainKnowledge,
-          content.agentInstruction,
-          content.questions,
-          content.keywords,
-          content.escalation,
-          content.active,
-          content.public,
-          content.parentFolderId ?? null,
-        ],
+        [workspaceId, id, ...versionValues(content), content.parentFolderId ?? null],
       );
       return rows[0]!;
     },
@@ -263,23 +235,14 @@ export function createArticlesRepo(db: Queryable) {
       },
       tx: Queryable = db,
     ): Promise<ArticleRow> {
-      const { content } = published;
       const { rows } = await tx.query<ArticleRow>(
-        `UPDATE articles SET title = $3, main_knowledge = $4, agent_instruction = $5, questions = $6, keywords = $7,
-           escalation = $8, active = $9, public = $10, parent_folder_id = $11, published_article_id = $12,
+        `UPDATE articles SET ${SET_VERSION}, parent_folder_id = $11, published_article_id = $12,
            is_draft_published = true, updated_at = clock_timestamp()
          WHERE workspace_id = $1 AND id = $2 RETURNING ${ARTICLE_COLUMNS}`,
         [
           workspaceId,
           id,
-          content.title,
-          content.mainKnowledge,
-          content.agentInstruction,
-          content.questions,
-          content.keywords,
-          content.escalation,
-          content.active,
-          content.public,
+          ...versionValues(published.content),
           published.parentFolderId,
           published.publishedArticleId,
         ],

@@ -1,16 +1,12 @@
 // Wire shapes of articles (API.md §5): the article object, request bodies and queries.
 import { z } from 'zod';
 import { IdArray, Timestamp, Uuid } from '../http/schemas.js';
+import { ArticleContentShapeSchema } from '../lib/article-content.js';
 import { OPERATIONS } from '../lib/operations.js';
 
 export const ArticleSchema = z.object({
   id: Uuid,
-  title: z.string(),
-  mainKnowledge: z.string(),
-  agentInstruction: z.string(),
-  questions: z.array(z.string()),
-  keywords: z.array(z.string()),
-  escalation: z.boolean(),
+  ...ArticleContentShapeSchema.shape,
   parentFolderId: Uuid.nullable().describe('null only for a DO_NOTHING draft record with no target article'),
   active: z.boolean(),
   public: z.boolean(),
@@ -29,20 +25,22 @@ export const ArticleSchema = z.object({
 });
 export type Article = z.infer<typeof ArticleSchema>;
 
-// Limits keep one article well inside the 1 MiB body limit and the model's context.
-const Title = z.string().trim().min(1).max(300);
-const MainKnowledge = z.string().min(1).max(100_000);
+// Limits keep one article well inside the 1 MiB body limit and the model's context. The tree import
+// (tree-csv.ts) checks the same ones.
+export const ARTICLE_TITLE_MAX = 300;
+export const ARTICLE_BODY_MAX = 100_000;
+const Title = z.string().trim().min(1).max(ARTICLE_TITLE_MAX);
+const MainKnowledge = z.string().min(1).max(ARTICLE_BODY_MAX);
 const AgentInstruction = z.string().max(10_000);
 const Phrases = z.array(z.string().trim().min(1).max(500)).min(1).max(100);
 
-/** The fields a version holds and a full update replaces. */
-export const ArticleContentSchema = z.object({
+/** The fields a version holds and a full update replaces, with the API's limits. */
+export const ArticleContentSchema = ArticleContentShapeSchema.extend({
   title: Title,
   mainKnowledge: MainKnowledge,
   agentInstruction: AgentInstruction,
   questions: Phrases,
   keywords: Phrases,
-  escalation: z.boolean(),
 });
 export type ArticleContent = z.infer<typeof ArticleContentSchema>;
 
@@ -96,12 +94,7 @@ export const ArticleIdsBodySchema = z.object({ articleIds: IdArray });
 export const ArticleVersionSchema = z.object({
   version: z.number().int(),
   current: z.boolean().describe('true for the version the article holds now'),
-  title: z.string(),
-  mainKnowledge: z.string(),
-  agentInstruction: z.string(),
-  questions: z.array(z.string()),
-  keywords: z.array(z.string()),
-  escalation: z.boolean(),
+  ...ArticleContentShapeSchema.shape,
   active: z.boolean(),
   public: z.boolean(),
   createdAt: Timestamp.describe('when this version was written'),

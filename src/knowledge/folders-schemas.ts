@@ -12,16 +12,22 @@ export const FolderSchema = z.object({
 });
 export type Folder = z.infer<typeof FolderSchema>;
 
+// The tree import (tree-csv.ts) checks the same limits.
+export const FOLDER_TITLE_MAX = 200;
+export const FOLDER_DESCRIPTION_MAX = 2_000;
+const FolderTitle = z.string().trim().min(1).max(FOLDER_TITLE_MAX);
+const FolderDescription = z.string().max(FOLDER_DESCRIPTION_MAX);
+
 export const CreateFolderBodySchema = z.object({
-  title: z.string().trim().min(1).max(200),
-  description: z.string().max(2000),
+  title: FolderTitle,
+  description: FolderDescription,
   parentFolderId: Uuid.nullish(),
 });
 export type CreateFolderBody = z.infer<typeof CreateFolderBodySchema>;
 
 export const UpdateFolderBodySchema = z.object({
-  title: z.string().trim().min(1).max(200),
-  description: z.string().max(2000),
+  title: FolderTitle,
+  description: FolderDescription,
   active: z.boolean(),
 });
 export type UpdateFolderBody = z.infer<typeof UpdateFolderBodySchema>;

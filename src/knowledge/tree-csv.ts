@@ -6,14 +6,12 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { AppError } from '../lib/errors.js';
 import type { TreeTemplateRow } from '../writers/writer.js';
+import { ARTICLE_BODY_MAX, ARTICLE_TITLE_MAX } from './articles-schemas.js';
+import { FOLDER_DESCRIPTION_MAX, FOLDER_TITLE_MAX } from './folders-schemas.js';
 
 export const TREE_CSV_COLUMNS = ['type', 'folder_path', 'title', 'description'] as const;
 export type TreeCsvColumn = (typeof TREE_CSV_COLUMNS)[number];
 export const TREE_CSV_MAX_ROWS = 5_000;
-export const FOLDER_TITLE_MAX = 200;
-export const FOLDER_DESCRIPTION_MAX = 2_000;
-export const ARTICLE_TITLE_MAX = 300;
-export const ARTICLE_BODY_MAX = 100_000;
 
 /**
  * A row that passed the rules, with its line in the file and its folder path split into titles. Unlike a

@@ -21,23 +21,37 @@ export function createPool(connectionString: string, max: number, logger: Logger
   return pool;
 }
 
-/** Runs `fn` in one transaction; rolls back on any throw. */
-export async function withTransaction<T>(
-  pool: pg.Pool,
-  fn: (client: pg.PoolClient) => Promise<T>,
-): Promise<T> {
+/**
+ * Runs `fn` with a client of its own. The pool listens for errors only on idle clients: a checked-out
+ * client that loses its server between two queries would emit an unhandled 'error' and crash the process.
+ * Here the error is kept and the client is discarded on release; the next query reports the failure.
+ */
+export async function withClient<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  let broken: Error | undefined;
+  const onError = (error: Error) => (broken = error);
+  client.on('error', onError);
   try {
-    await client.query('BEGIN');
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
+    return await fn(client);
   } finally {
-    client.release();
+    client.removeListener('error', onError);
+    client.release(broken);
   }
+}
+
+/** Runs `fn` in one transaction; rolls back on any throw. */
+export function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return withClient(pool, async (client) => {
+    await client.query('BEGIN');
+    try {
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  });
 }
 
 /** Postgres error codes we react to. https://www.postgresql.org/docs/current/errcodes-appendix.html */

@@ -3,6 +3,12 @@
 export const OPERATIONS = ['ADD_ARTICLE_TO_FOLDER', 'UPDATE_ARTICLE', 'DO_NOTHING'] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
+/** The operations an allow-list permits, in canonical order; omitted or empty means all (API.md §4 `restrictedOps`). */
+export function allowedOperations(allowList: readonly Operation[] | undefined): Operation[] {
+  const allowed = OPERATIONS.filter((operation) => allowList?.includes(operation));
+  return allowed.length > 0 ? allowed : [...OPERATIONS];
+}
+
 /** Status of ingestion jobs (`linkedJobStatus`) and knowledge jobs (`jobStatus`). */
 export const JOB_STATUSES = ['PENDING', 'IN_PROGRESS', 'COMPLETED', 'FAILED'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];

@@ -2,7 +2,7 @@
 // enqueue): every worker process runs this sweep, one process at a time (a Postgres advisory lock), and
 // re-adds the BullMQ job of every row that waits too long with no live BullMQ job behind it.
 import type { Queue } from 'bullmq';
-import type { Pool } from './db.js';
+import { withClient, type Pool } from './db.js';
 import type { Logger } from './logger.js';
 
 export interface ReconciledRow {
@@ -80,9 +80,8 @@ export function createReconciler(options: ReconcilerOptions) {
 
   /** One sweep over every queue, unless another process holds the sweep lock. */
   async function runOnce(): Promise<Record<string, number>> {
-    const client = await pool.connect();
-    const counts: Record<string, number> = {};
-    try {
+    return withClient(pool, async (client) => {
+      const counts: Record<string, number> = {};
       const { rows } = await client.query<{ locked: boolean }>(
         `SELECT pg_try_advisory_lock(${SWEEP_LOCK}) AS locked`,
       );
@@ -100,12 +99,10 @@ export function createReconciler(options: ReconcilerOptions) {
           }
         }
       } finally {
-        await client.query(`SELECT pg_advisory_unlock(${SWEEP_LOCK})`);
+        await client.query(`SELECT pg_advisory_unlock(${SWEEP_LOCK})`).catch(() => undefined);
       }
-    } finally {
-      client.release();
-    }
-    return counts;
+      return counts;
+    });
   }
 
   const tick = () => {

@@ -65,6 +65,28 @@ export interface NewContent {
   lastModified: string | null;
 }
 
+/** A web source as ingest sees it: whether this call created it, and the state of its latest job. */
+export interface WebSourceRef {
+  id: string;
+  externalId: string;
+  created: boolean;
+  linkedJobStatus: JobStatus | null;
+}
+
+export interface DeletedSource {
+  id: string;
+  title: string;
+  originalUrl: string;
+  linkedKnowledgeId: string | null;
+}
+
+export interface DeletedArticle {
+  id: string;
+  title: string;
+  parentFolderId: string | null;
+  isDraft: boolean;
+}
+
 export function createSourcesRepo(db: Queryable) {
   return {
     async find(workspaceId: string, id: string, tx: Queryable = db): Promise<SourceRow | undefined> {
@@ -129,13 +151,8 @@ export function createSourcesRepo(db: Queryable) {
       urls: { externalId: string; originalUrl: string }[],
       flags: { english: boolean; baser: boolean },
       tx: Queryable = db,
-    ): Promise<{ id: string; externalId: string; created: boolean; linkedJobStatus: JobStatus | null }[]> {
-      const { rows } = await tx.query<{
-        id: string;
-        externalId: string;
-        created: boolean;
-        linkedJobStatus: JobStatus | null;
-      }>(
+    ): Promise<WebSourceRef[]> {
+      const { rows } = await tx.query<WebSourceRef>(
         `WITH input AS (
            SELECT * FROM unnest($2::text[], $3::text[]) AS t(external_id, original_url)
          ), inserted AS (
@@ -167,13 +184,8 @@ export function createSourcesRepo(db: Queryable) {
       workspaceId: string,
       externalIds: string[],
       tx: Queryable = db,
-    ): Promise<{ id: string; externalId: string; created: boolean; linkedJobStatus: JobStatus | null }[]> {
-      const { rows } = await tx.query<{
-        id: string;
-        externalId: string;
-        created: boolean;
-        linkedJobStatus: JobStatus | null;
-      }>(
+    ): Promise<WebSourceRef[]> {
+      const { rows } = await tx.query<WebSourceRef>(
         `SELECT s.id, s.external_id AS "externalId", false AS created, j.status AS "linkedJobStatus"
            FROM ${SOURCE_FROM}
           WHERE s.workspace_id = $1 AND s.source_type = 'web' AND s.external_id = ANY($2::text[])`,
@@ -248,17 +260,8 @@ export function createSourcesRepo(db: Queryable) {
       return { rows: older ? pageRows : pageRows.reverse(), hasMore };
     },
 
-    async delete(
-      workspaceId: string,
-      ids: string[],
-      tx: Queryable = db,
-    ): Promise<{ id: string; title: string; originalUrl: string; linkedKnowledgeId: string | null }[]> {
-      const { rows } = await tx.query<{
-        id: string;
-        title: string;
-        originalUrl: string;
-        linkedKnowledgeId: string | null;
-      }>(
+    async delete(workspaceId: string, ids: string[], tx: Queryable = db): Promise<DeletedSource[]> {
+      const { rows } = await tx.query<DeletedSource>(
         `DELETE FROM sources WHERE workspace_id = $1 AND id = ANY($2::uuid[])
          RETURNING id, title, original_url AS "originalUrl", linked_knowledge_id AS "linkedKnowledgeId"`,
         [workspaceId, ids],
@@ -270,11 +273,11 @@ export function createSourcesRepo(db: Queryable) {
       workspaceId: string,
       articleIds: string[],
       tx: Queryable = db,
-    ): Promise<{ id: string; title: string; parentFolderId: string | null }[]> {
+    ): Promise<DeletedArticle[]> {
       if (articleIds.length === 0) return [];
-      const { rows } = await tx.query<{ id: string; title: string; parentFolderId: string | null }>(
+      const { rows } = await tx.query<DeletedArticle>(
         `DELETE FROM articles WHERE workspace_id = $1 AND id = ANY($2::uuid[])
-         RETURNING id, title, parent_folder_id AS "parentFolderId"`,
+         RETURNING id, title, parent_folder_id AS "parentFolderId", is_draft AS "isDraft"`,
         [workspaceId, articleIds],
       );
       return rows;

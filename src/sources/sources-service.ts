@@ -3,6 +3,7 @@
 import { toIso } from '../http/schemas.js';
 import { withTransaction, type Pool } from '../lib/db.js';
 import { AppError, notFound, validationError } from '../lib/errors.js';
+import { createFoldersRepo } from '../knowledge/folders-repo.js';
 import { seedIndexOf, type DeepCrawler } from './deep-crawl.js';
 import type { IngestEnqueuer, IngestJobData } from './ingest-queue.js';
 import { createSourcesRepo, type SourceRow } from './sources-repo.js';
@@ -44,11 +45,23 @@ export const toSource = (row: SourceRow): Source => ({
   contentHash: row.contentHash,
 });
 
+/** A URL Distill can fetch, or 400 naming the field. */
+function requireWebUrl(value: string, field: string): URL {
+  const url = parseWebUrl(value);
+  if (!url)
+    throw validationError(
+      field,
+      `must be an http or https URL without credentials (got ${JSON.stringify(value.slice(0, 200))})`,
+    );
+  return url;
+}
+
 const listIds = (ids: string[]) =>
   ids.length > 3 ? `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more` : ids.join(', ');
 
 export function createSourcesService(pool: Pool, enqueuer: IngestEnqueuer, crawler: DeepCrawler) {
   const repo = createSourcesRepo(pool);
+  const folders = createFoldersRepo(pool);
 
   /** Why IDs missing from the workspace are refused: 400 naming the unknown ones, else 403 (API.md §1). */
   async function missingError(workspaceId: string, missing: string[], field: string): Promise<AppError> {
@@ -118,13 +131,7 @@ export function createSourcesService(pool: Pool, enqueuer: IngestEnqueuer, crawl
         ['documentIdsToRefresh', toRefresh],
       ] as const) {
         values.forEach((value, index) => {
-          const url = parseWebUrl(value);
-          if (!url)
-            throw validationError(
-              `${field}[${index}]`,
-              `must be an http or https URL without credentials (got ${JSON.stringify(value.slice(0, 200))})`,
-            );
-          const externalId = normalizeUrl(url);
+          const externalId = normalizeUrl(requireWebUrl(value, `${field}[${index}]`));
           if (!urls.has(externalId)) urls.set(externalId, value.trim());
         });
       }
@@ -212,6 +219,8 @@ export function createSourcesService(pool: Pool, enqueuer: IngestEnqueuer, crawl
             ]
           : [];
         const articles = await repo.deleteArticles(workspaceId, articleIds, tx);
+        // As when an article is deleted directly: the tree snapshot's updatedAt must move past it.
+        if (articles.some((article) => !article.isDraft)) await folders.stampDeletion(workspaceId, tx);
         const byId = new Map(deleted.map((row) => [row.id, row]));
         return {
           // Input order; a source deleted concurrently by another request is simply not reported.
@@ -219,21 +228,13 @@ export function createSourcesService(pool: Pool, enqueuer: IngestEnqueuer, crawl
             .map((id) => byId.get(id))
             .filter((row) => row !== undefined)
             .map(({ id, title, originalUrl }) => ({ id, title, originalUrl })),
-          deletedArticles: articles,
+          deletedArticles: articles.map(({ id, title, parentFolderId }) => ({ id, title, parentFolderId })),
         };
       });
     },
 
     async deepCrawl(body: DeepCrawlBody): Promise<DeepCrawlResponse> {
-      const seeds = body.links.map((link, index) => {
-        const url = parseWebUrl(link);
-        if (!url)
-          throw validationError(
-            `links[${index}]`,
-            `must be an http or https URL without credentials (got ${JSON.stringify(link.slice(0, 200))})`,
-          );
-        return url;
-      });
+      const seeds = body.links.map((link, index) => requireWebUrl(link, `links[${index}]`));
       let result;
       try {
         result = await crawler.crawl(seeds, body.limit);

@@ -2,7 +2,8 @@
 // allowed and what exists, DESIGN.md §4), and as a validator that re-checks every answer, because a
 // model or a non-strict OpenAI-compatible server may ignore the schema. A hallucinated ID never passes.
 import { z } from 'zod';
-import { OPERATIONS, type Operation } from '../lib/operations.js';
+import { ArticleContentShapeSchema } from '../lib/article-content.js';
+import { allowedOperations, type Operation } from '../lib/operations.js';
 import type { ArticleContent, Decision, DecisionRequest } from './writer.js';
 
 // Sanity bounds on what a model may write; far above what a help-center article needs.
@@ -32,8 +33,7 @@ const ArticleFieldsSchema = z.object({
 
 /** Operations the request allows; an empty list means all, as in API.md §4 (`restrictedOps`). */
 export function allowedOperationsOf(request: Pick<DecisionRequest, 'allowedOperations'>): Operation[] {
-  const allowed = OPERATIONS.filter((op) => request.allowedOperations.includes(op));
-  return allowed.length > 0 ? allowed : [...OPERATIONS];
+  return allowedOperations(request.allowedOperations);
 }
 
 function distinct(values: string[]): string[] {
@@ -83,16 +83,7 @@ const AnswerShapeSchema = z.object({
   operation: z.string(),
   targetArticleId: z.string().nullable(),
   parentFolderId: z.string().nullable(),
-  article: z
-    .object({
-      title: z.string(),
-      mainKnowledge: z.string(),
-      agentInstruction: z.string(),
-      questions: z.array(z.string()),
-      keywords: z.array(z.string()),
-      escalation: z.boolean(),
-    })
-    .nullable(),
+  article: ArticleContentShapeSchema.nullable(),
   reason: z.string(),
 });
 

@@ -1,7 +1,10 @@
 // The model sits behind this interface (STYLE.md rule 8): the `openai` writer calls any OpenAI-compatible
 // endpoint, the `offline` writer decides deterministically with no network. The generation pipeline
 // validates whatever a writer returns against the allowed operations, candidates and folders.
+import type { ArticleContent } from '../lib/article-content.js';
 import type { Operation } from '../lib/operations.js';
+
+export type { ArticleContent };
 
 /** An existing live article the source may already be covered by. */
 export interface CandidateArticle {
@@ -43,15 +46,6 @@ export interface DecisionRequest {
   /** Set on the single repair attempt: the rejected answer and why it was rejected. */
   repair?: { previousAnswer: string; problem: string };
   signal?: AbortSignal;
-}
-
-export interface ArticleContent {
-  title: string;
-  mainKnowledge: string;
-  agentInstruction: string;
-  questions: string[];
-  keywords: string[];
-  escalation: boolean;
 }
 
 export interface Decision {

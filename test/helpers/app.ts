@@ -3,10 +3,10 @@
 import { randomUUID } from 'node:crypto';
 import supertest from 'supertest';
 import { inject } from 'vitest';
-import { buildApp, type App } from '../../src/app.js';
+import { buildApp, type App, type AppOptions } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createDeps, type Deps, type DepsOptions } from '../../src/deps.js';
-import { createLogger } from '../../src/lib/logger.js';
+import { createLogger, type Logger } from '../../src/lib/logger.js';
 import type { Scope } from '../../src/keys/keys-service.js';
 import { startWorkers, type WorkerOptions, type Workers } from '../../src/workers.js';
 
@@ -46,6 +46,9 @@ export interface TestAppOptions extends DepsOptions {
    * idle unless asked for: test files share one database, and it would pick up other files' rows.
    */
   workers?: boolean | WorkerOptions;
+  /** Instead of a logger at LOG_LEVEL on stdout (tests that read the log). */
+  logger?: Logger;
+  app?: AppOptions;
 }
 
 /** Retries a few times, quickly: tests wait for outcomes, not for production backoff. */
@@ -57,8 +60,8 @@ export async function startTestApp(
   options: TestAppOptions = {},
 ): Promise<TestContext> {
   const config = testConfig(overrides);
-  const logger = createLogger(config.logLevel);
-  const { workers: withWorkers, ...depsOptions } = options;
+  const { workers: withWorkers, logger: givenLogger, app: appOptions, ...depsOptions } = options;
+  const logger = givenLogger ?? createLogger(config.logLevel);
   const jobOptions = { ...TEST_JOB_OPTIONS, ...depsOptions.jobOptions };
   const deps = createDeps(
     config,
@@ -66,7 +69,12 @@ export async function startTestApp(
     { databaseUrl: config.databaseUrl!, redisUrl: config.redisUrl!, role: 'all' },
     { ...depsOptions, jobOptions },
   );
-  const app = await buildApp(deps);
+  const app = await buildApp(deps, {
+    ...appOptions,
+    // Event-loop utilization is not checked: a test process runs client, server and workers on one loop
+    // and may well be busy for a whole second. (test/load-shedding.test.ts tests the check.)
+    loadShedding: { maxEventLoopUtilization: 0, ...appOptions?.loadShedding },
+  });
   await app.ready();
   const workers: Workers | undefined = withWorkers
     ? startWorkers(deps, withWorkers === true ? RECONCILER_IDLE : withWorkers)

@@ -82,6 +82,8 @@ const HUGE_BYTES = 6 * 1024 * 1024;
 
 export async function startFixtureServer(host = '127.0.0.1'): Promise<Fixture> {
   const pages = new Map<string, FixturePage>();
+  /** When each page was last set, for Last-Modified. */
+  const modified = new Map<string, Date>();
   const hits = new Map<string, number>();
   const headers = new Map<string, http.IncomingHttpHeaders>();
   const inFlight = new Map<string, number>();
@@ -114,11 +116,14 @@ export async function startFixtureServer(host = '127.0.0.1'): Promise<Fixture> {
     if (page) {
       const respond = () => {
         const etag = `"${createHash('sha1').update(page.body).digest('hex').slice(0, 16)}"`;
-        const lastModified = new Date(Date.UTC(2026, 0, 1)).toUTCString();
-        if (
-          page.validators &&
-          (req.headers['if-none-match'] === etag || req.headers['if-modified-since'] === lastModified)
-        ) {
+        const lastModified = (modified.get(path) ?? new Date(Date.UTC(2026, 0, 1))).toUTCString();
+        // RFC 9110 §13.2.2: If-None-Match, when sent, decides; If-Modified-Since only counts without it.
+        const ifNoneMatch = req.headers['if-none-match'];
+        const unchanged =
+          ifNoneMatch !== undefined
+            ? ifNoneMatch === etag
+            : req.headers['if-modified-since'] === lastModified;
+        if (page.validators && unchanged) {
           notModified.set(path, (notModified.get(path) ?? 0) + 1);
           res.writeHead(304, { etag, 'last-modified': lastModified });
           return res.end();
@@ -278,7 +283,10 @@ export async function startFixtureServer(host = '127.0.0.1'): Promise<Fixture> {
     origin,
     port,
     url: (path) => `${origin}${path}`,
-    setPage: (path, page) => pages.set(path, page),
+    setPage: (path, page) => {
+      pages.set(path, page);
+      modified.set(path, new Date());
+    },
     hits: (path) => hits.get(path) ?? 0,
     lastHeaders: (path) => headers.get(path),
     maxInFlight: (prefix) => maxInFlight.get(prefix) ?? 0,

@@ -1,6 +1,7 @@
 // Sources and knowledge jobs for generation tests.
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
+import type { Job } from '../../src/generation/generation-schemas.js';
 import { sha256Hex } from '../../src/lib/hashing.js';
 import type { TestContext, TestKey } from './app.js';
 
@@ -52,22 +53,8 @@ export async function getSource(ctx: TestContext, id: string) {
   return rows[0]!;
 }
 
-export interface WireJob {
-  id: string;
-  jobStatus: 'PENDING' | 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
-  hcArticleId: string | null;
-  documentId: string | null;
-  operation: string | null;
-  reason: string | null;
-  error: string | null;
-  attempts: number;
-  reused: boolean;
-  isDraft: boolean;
-  usage: { promptTokens: number; completionTokens: number; cachedTokens: number };
-  createdAt: string;
-  startedAt: string | null;
-  completedAt: string | null;
-}
+/** The job as the status routes answer it (their response schema). */
+export type WireJob = Job;
 
 export async function bulkGenerate(
   ctx: TestContext,

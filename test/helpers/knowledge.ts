@@ -1,41 +1,12 @@
 // Factories for folders and articles, through the HTTP edge like a client would make them.
 import { expect } from 'vitest';
+import type { Article } from '../../src/knowledge/articles-schemas.js';
+import type { Folder } from '../../src/knowledge/folders-schemas.js';
 import type { TestContext, TestKey } from './app.js';
 
-export interface WireFolder {
-  id: string;
-  title: string;
-  description: string;
-  parentFolderId: string | null;
-  active: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface WireArticle {
-  id: string;
-  title: string;
-  mainKnowledge: string;
-  agentInstruction: string;
-  questions: string[];
-  keywords: string[];
-  escalation: boolean;
-  parentFolderId: string | null;
-  active: boolean;
-  public: boolean;
-  origin: string | null;
-  isDraft: boolean;
-  originalArticleId: string | null;
-  originalArticleVersion: number | null;
-  isDraftPublished: boolean;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-  sourceDocumentId: string | null;
-  operation: string | null;
-  linkedReason: string | null;
-  backgroundJobId: string | null;
-}
+// The wire shapes are the routes' response schemas: what the tests read is what the API declares.
+export type WireFolder = Folder;
+export type WireArticle = Article;
 
 export function articleBody(parentFolderId: string, overrides: Record<string, unknown> = {}) {
   return {

@@ -1,24 +1,46 @@
-// Shortcuts for source tests: ingest URLs, and poll a source until its latest ingestion job has finished.
+// Shortcuts for source tests: the app they run against, ingest URLs, poll a source until its latest
+// ingestion job has finished, and a bare article to link a source to.
+import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import type { TestContext, TestKey } from './app.js';
+import type { Source } from '../../src/sources/sources-schemas.js';
+import { startTestApp, type TestContext, type TestKey } from './app.js';
+import { startFixtureServer, type Fixture } from './fixture-server.js';
 
-export interface WireSource {
-  id: string;
-  source: string;
-  externalId: string;
-  originalUrl: string;
-  title: string;
-  mimeType: string;
-  paragraphs: string[];
-  oldParagraphs: string[];
-  success: boolean;
-  error: string;
-  linkedJobId: string | null;
-  linkedJobStatus: string | null;
-  linkedKnowledgeId: string | null;
-  changed: boolean;
-  contentHash: string | null;
-  updatedAt: string;
+/** A source as the routes answer it (their response schema). */
+export type WireSource = Source;
+
+/** The app with its queue workers, and the fixture web site the pages are ingested from. */
+export async function startIngestTestApp(): Promise<{ ctx: TestContext; site: Fixture }> {
+  const site = await startFixtureServer();
+  const ctx = await startTestApp({}, { workers: true });
+  return { ctx, site };
+}
+
+export async function stopIngestTestApp(ctx: TestContext, site: Fixture): Promise<void> {
+  await ctx.close();
+  await site.close();
+}
+
+/**
+ * A live article, in a new folder, for a source to be linked to. Inserted with SQL: a source test needs
+ * only its row, not a realistic body.
+ */
+export async function insertBareArticle(
+  ctx: TestContext,
+  key: TestKey,
+  titles: { article: string; folder: string },
+): Promise<{ id: string; folderId: string }> {
+  const folder = await ctx
+    .http()
+    .post('/v2/hc-folders/public')
+    .set(key.header)
+    .send({ title: titles.folder, description: '' });
+  const id = randomUUID();
+  await ctx.deps.pool.query(
+    'INSERT INTO articles (id, workspace_id, parent_folder_id, title, main_knowledge) VALUES ($1, $2, $3, $4, $5)',
+    [id, key.workspaceId, folder.body.id, titles.article, 'Body'],
+  );
+  return { id, folderId: folder.body.id as string };
 }
 
 export async function ingest(ctx: TestContext, key: TestKey, urls: string[], refresh: string[] = []) {

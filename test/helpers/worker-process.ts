@@ -1,0 +1,39 @@
+// A `distill worker` in a child process, for tests that crash or stop it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import type { TestContext } from './app.js';
+import { childEnv, ROOT } from './processes.js';
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+  /** Resolves once the worker logged that its queues are consumed. */
+  ready: Promise<void>;
+}
+
+/** Starts a worker on the same database, Redis and queue prefix as the test app. */
+export function startWorkerProcess(ctx: TestContext, env: Record<string, string> = {}): WorkerProcess {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'distill.js'), 'worker'], {
+    cwd: ROOT,
+    env: childEnv({
+      DATABASE_URL: ctx.config.databaseUrl!,
+      REDIS_URL: ctx.config.redisUrl!,
+      QUEUE_PREFIX: ctx.config.queuePrefix,
+      LOG_LEVEL: 'info',
+      ...env,
+    }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+    if (output.includes('workers started')) markReady();
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited, ready };
+}
