@@ -20,7 +20,11 @@ export interface BenchSizes {
   /** memory: queued jobs, and how long the worker's RSS is sampled while they wait. */
   memoryJobs: number;
   memorySampleMs: number;
-  /** auth: alternating autocannon rounds per route, seconds per round, connections. */
+  /**
+   * auth: alternating autocannon rounds per route, seconds per round, connections (one: each request
+   * waits for the previous answer, so latency is the request's cost, never a queue, and the API never
+   * reaches the saturation at which it sheds load with 503s).
+   */
   authRounds: number;
   authSeconds: number;
   authConnections: number;
@@ -41,7 +45,7 @@ export const FULL_SIZES: BenchSizes = {
   memorySampleMs: 5_000,
   authRounds: 3,
   authSeconds: 5,
-  authConnections: 10,
+  authConnections: 1,
 };
 
 export const QUICK_SIZES: BenchSizes = {
@@ -59,7 +63,7 @@ export const QUICK_SIZES: BenchSizes = {
   memorySampleMs: 1_000,
   authRounds: 1,
   authSeconds: 1,
-  authConnections: 10,
+  authConnections: 1,
 };
 
 /** The bulk route takes at most this many IDs per request (API.md §1). */

@@ -94,7 +94,7 @@ export function tableRows(r: Results): string[][] {
     ],
     [
       'auth',
-      `authed GET p50 ${fmt(a.authedP50Ms, 3)} ms (${fmt(a.authedReqPerSec, 0)} req/s)`,
+      `authed GET p50 ${fmt(a.authedP50Ms, 3)} ms (${fmt(a.authedReqPerSec, 0)} req/s, 1 connection)`,
       `/healthz p50 ${fmt(a.healthP50Ms, 3)} ms (${fmt(a.healthReqPerSec, 0)} req/s)`,
       `x${fmt(a.ratio, 2)}; unknown key p50 ${fmt(a.unknownKeyP50Ms, 3)} ms`,
       '-',

@@ -1,7 +1,10 @@
-// auth: what authentication costs per request. autocannon drives the `api` process with the same number
-// of connections on three routes, in alternating rounds: /healthz (no auth, no database), an authenticated
-// GET /v2/documents/public?limit=1 (key lookup + one list query), and the same GET with a well-formed key
-// that does not exist (the key lookup alone, then 401). Each figure is the median of the rounds' p50s.
+// auth: what authentication costs per request. autocannon drives the `api` process over one connection
+// (each request waits for the previous answer) on three routes, in alternating rounds: /healthz (no auth,
+// no database), an authenticated GET /v2/documents/public?limit=1 (rate-limit count, key lookup, one list
+// query), and the same GET with a well-formed key that does not exist (the count and the lookup, then
+// 401). One connection keeps the figure a request's cost: with many, a saturated server's latency is its
+// queue, and past 98 % event-loop use the API sheds requests with 503 (load shedding). Each figure is the
+// median of the rounds' p50s.
 import { randomBytes } from 'node:crypto';
 import type { BenchContext, Workspace } from '../bench-context.js';
 import { load, type LoadResult } from '../bench-http.js';
@@ -57,15 +60,15 @@ export async function benchAuth(ctx: BenchContext, workspace: Workspace): Promis
       results[route].push(await run(route, seconds));
   }
   const p50 = (route: Route) => median(results[route].map((result) => result.p50Ms));
-  const rate = (route: Route) => median(results[route].map((result) => result.requestsPerSec));
+  const served = (route: Route) => median(results[route].map((result) => result.requestsPerSec));
   return {
     authedP50Ms: round(p50('authed'), 3),
     healthP50Ms: round(p50('health'), 3),
     ratio: round(p50('authed') / p50('health'), 2),
     unknownKeyP50Ms: round(p50('unknownKey'), 3),
-    authedReqPerSec: rate('authed'),
-    healthReqPerSec: rate('health'),
-    unknownKeyReqPerSec: rate('unknownKey'),
+    authedReqPerSec: served('authed'),
+    healthReqPerSec: served('health'),
+    unknownKeyReqPerSec: served('unknownKey'),
     connections,
     rounds,
     secondsPerRound: seconds,
