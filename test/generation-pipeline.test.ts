@@ -264,6 +264,43 @@ describe('live writes (isDraft: false)', () => {
   });
 });
 
+describe('candidates', () => {
+  it('shows the linked article first, then live articles by full-text rank, never drafts', async () => {
+    const { key, billing, refund, kb } = await workspace();
+    const shipping = await kb.article(billing.id, {
+      title: 'Shipping times',
+      mainKnowledge: 'Parcels ship within 3 days; tracking arrives by email.',
+      questions: ['When does my parcel ship?'],
+      keywords: ['shipping', 'parcel', 'tracking'],
+    });
+    const refundsByCard = await kb.article(billing.id, {
+      title: 'Card refunds',
+      mainKnowledge: 'Card refunds reach your bank in 5 to 10 days. Refunds of refunds are not possible.',
+      questions: ['How long do card refunds take?'],
+      keywords: ['refund', 'card', 'bank'],
+    });
+    await kb.article(billing.id, {
+      title: 'Refund draft',
+      mainKnowledge: 'Refunds refunds refunds: a draft about refunds.',
+      questions: ['Refunds?'],
+      keywords: ['refund'],
+      isDraft: true,
+    });
+    const source = await insertSource(ctx, key, {
+      title: 'Refunds to your card',
+      paragraphs: ['# Refunds to your card', 'Card refunds go back to your bank card. Refunds take 5 days.'],
+      linkedKnowledgeId: shipping.id,
+    });
+    await waitForJobs(ctx, key, await bulkGenerate(ctx, key, { documentIds: [source] }));
+
+    const prompt = fake.requests.at(-1)!.body.messages[1].content as string;
+    const titles = [...prompt.matchAll(/<candidate id="C\d+" linked="(true|false)">\ntitle: ([^\n]+)/g)].map(
+      (match) => `${match[2]}${match[1] === 'true' ? ' (linked)' : ''}`,
+    );
+    expect(titles).toEqual([`${shipping.title} (linked)`, refundsByCard.title, refund.title]);
+  });
+});
+
 describe('what the model may choose', () => {
   it('sends a schema that allows only restrictedOps, the existing candidates and folders', async () => {
     const { key, refund } = await workspace();

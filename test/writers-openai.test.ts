@@ -135,6 +135,27 @@ describe('openai writer: the request', () => {
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
   });
 
+  it('builds the schema per shape: one writer sends each request the enums of its own operations, candidates and folders', async () => {
+    const openai = writer();
+    await openai.decide(withCandidates());
+    await openai.decide(decisionRequest({ candidates: [], folders: [], allowedOperations: ['DO_NOTHING'] }));
+    await openai.decide(withCandidates({ candidates: [REFUND_ARTICLE] }));
+    await openai.decide(withCandidates());
+
+    const schemas = fake.requests.map((request) => request.body.response_format.json_schema.schema);
+    expect(schemas[0].properties.operation.enum).toEqual([
+      'ADD_ARTICLE_TO_FOLDER',
+      'UPDATE_ARTICLE',
+      'DO_NOTHING',
+    ]);
+    expect(schemas[0].properties.targetArticleId.anyOf[0].enum).toEqual(['C1', 'C2']);
+    expect(schemas[1].properties.operation.enum).toEqual(['DO_NOTHING']);
+    expect(schemas[1].properties.targetArticleId.type).toBe('null');
+    expect(schemas[1].properties.parentFolderId.type).toBe('null');
+    expect(schemas[2].properties.targetArticleId.anyOf[0].enum).toEqual(['C1']);
+    expect(schemas[3]).toEqual(schemas[0]);
+  });
+
   it('keeps schema, system message and folders identical across a batch, so the provider can cache them', async () => {
     const openai = writer();
     // Different sources with different candidates (as many of them): only the candidates and the source differ.

@@ -4,6 +4,8 @@ import type { Queryable } from '../lib/db.js';
 import type { CandidateArticle, FolderChoice } from '../writers/writer.js';
 
 export const CANDIDATE_LIMIT = 5;
+/** Full-text matches ranked cheaply (ts_rank) before cover density orders them; see findCandidates. */
+const SHORTLIST_LIMIT = 50;
 export const FOLDER_LIMIT = 200;
 const QUERY_TERMS = 24;
 
@@ -69,13 +71,22 @@ export async function findCandidates(
   }
   const terms = queryTerms(options.title, options.body);
   if (terms.length > 0) {
+    // An OR of a page's terms matches most of a knowledge base, and cover density (ts_rank_cd) over
+    // every match cost ~10 ms of PostgreSQL CPU per job at 300 articles, growing with the base
+    // (bench/README.md, workerThroughput). ts_rank, ~8x cheaper, picks a shortlist; cover density
+    // still orders it (the same top 5 on the benchmark's corpus).
     const { rows } = await db.query<ArticleRow>(
-      `SELECT ${ARTICLE_COLUMNS}
-       FROM articles a, to_tsquery('english', $2) AS query
-       WHERE a.workspace_id = $1 AND NOT a.is_draft AND a.search @@ query
-         AND ($3::uuid IS NULL OR a.id <> $3)
-         AND ($4::uuid[] IS NULL OR a.parent_folder_id = ANY($4))
-       ORDER BY ts_rank_cd(a.search, query) DESC, a.id
+      `WITH shortlist AS (
+         SELECT ${ARTICLE_COLUMNS}, a.search, query
+         FROM articles a, to_tsquery('english', $2) AS query
+         WHERE a.workspace_id = $1 AND NOT a.is_draft AND a.search @@ query
+           AND ($3::uuid IS NULL OR a.id <> $3)
+           AND ($4::uuid[] IS NULL OR a.parent_folder_id = ANY($4))
+         ORDER BY ts_rank(a.search, query) DESC, a.id
+         LIMIT $6)
+       SELECT id, title, "mainKnowledge", questions, keywords, "parentFolderId", version
+       FROM shortlist
+       ORDER BY ts_rank_cd(search, query) DESC, id
        LIMIT $5`,
       [
         workspaceId,
@@ -83,6 +94,7 @@ export async function findCandidates(
         options.linkedArticleId,
         options.folderScope ?? null,
         CANDIDATE_LIMIT - candidates.length,
+        SHORTLIST_LIMIT,
       ],
     );
     candidates.push(...rows.map((row) => ({ ...row, linked: false })));

@@ -63,8 +63,12 @@ export interface DecisionPrompt {
   messages: ChatMessage[];
   /** What was cut to fit the budgets, one human-readable note each. */
   trimNotes: string[];
-  /** Our own count of the prompt's tokens, used when the server reports no usage. */
-  promptTokens: number;
+  /**
+   * Our own count of the prompt's tokens, for servers that report no usage. Counted on demand: it
+   * tokenizes the whole prompt again, which cost about half of a worker's CPU per job when done for
+   * every job (bench/README.md, workerThroughput).
+   */
+  countPromptTokens(): number;
 }
 
 /** The source text is fenced by tags; a page must not be able to close the fence early. */
@@ -202,7 +206,10 @@ export function buildDecisionPrompt(request: DecisionRequest, tokenizer: Tokeniz
       },
     );
   }
-  // ~4 tokens of chat framing per message, as OpenAI counts them.
-  const promptTokens = messages.reduce((sum, m) => sum + tokenizer.count(m.content) + 4, 0);
-  return { messages, trimNotes, promptTokens };
+  return {
+    messages,
+    trimNotes,
+    // ~4 tokens of chat framing per message, as OpenAI counts them.
+    countPromptTokens: () => messages.reduce((sum, m) => sum + tokenizer.count(m.content) + 4, 0),
+  };
 }

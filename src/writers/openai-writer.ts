@@ -9,7 +9,7 @@ import type {
 } from 'openai/resources/chat/completions';
 import type { Logger } from '../lib/logger.js';
 import { createDecisionRefs } from './decision-refs.js';
-import { buildDecisionSchema } from './decision-schema.js';
+import { allowedOperationsOf, buildDecisionSchema } from './decision-schema.js';
 import { buildDecisionPrompt, DECISION_PROMPT_VERSION, type ChatMessage } from './decision-prompt.js';
 import { loadTokenizer, type Tokenizer } from './token-budget.js';
 import { normalizeTreeRows, TREE_SYSTEM_PROMPT, TreeProposalSchema } from './tree-proposal.js';
@@ -146,6 +146,27 @@ export function toWriterError(
   return new WriterError('permanent', message, undefined, { cause: error });
 }
 
+const RESPONSE_FORMAT_CACHE_SIZE = 256;
+
+/**
+ * The strict JSON schema of a decision, built once per shape. The model sees references (C1…, F1…), so
+ * the schema depends only on the allowed operations and how many candidates and folders there are;
+ * converting the zod schema on every call cost ~1.5 ms of CPU per job (bench/README.md, workerThroughput).
+ */
+function createResponseFormats() {
+  const formats = new Map<string, ReturnType<typeof zodResponseFormat>>();
+  return (view: DecisionRequest) => {
+    const key = `${allowedOperationsOf(view).join(',')}|${view.candidates.length}|${view.folders.length}`;
+    let format = formats.get(key);
+    if (!format) {
+      format = zodResponseFormat(buildDecisionSchema(view), 'knowledge_decision');
+      if (formats.size >= RESPONSE_FORMAT_CACHE_SIZE) formats.delete(formats.keys().next().value!);
+      formats.set(key, format);
+    }
+    return format;
+  };
+}
+
 /** Local models sometimes wrap JSON in a markdown fence even in JSON mode. */
 function stripFence(text: string): string {
   const match = /^\s*```(?:json)?\s*\n([\s\S]*?)\n?```\s*$/u.exec(text);
@@ -223,6 +244,7 @@ export function createOpenAIWriter(options: OpenAIWriterOptions): Writer {
     },
   });
   const context = { apiKey: options.apiKey, baseURL, timeoutMs };
+  const responseFormat = createResponseFormats();
 
   async function complete(
     params: Omit<ChatCompletionCreateParamsNonStreaming, 'model'>,
@@ -256,13 +278,15 @@ export function createOpenAIWriter(options: OpenAIWriterOptions): Writer {
           messages: prompt.messages,
           // `create`, not `parse`: a schema violation must come back as data for validateDecision and
           // the repair prompt, not as an exception thrown by the SDK's zod parse.
-          response_format: zodResponseFormat(buildDecisionSchema(refs.view), 'knowledge_decision'),
+          response_format: responseFormat(refs.view),
           max_completion_tokens: MAX_COMPLETION_TOKENS,
         },
         request.signal,
       );
       const { answer, answerText } = readJsonContent(completion);
-      const usage = usageOf(completion, () => estimateUsage(tokenizer, prompt.promptTokens, answerText));
+      const usage = usageOf(completion, () =>
+        estimateUsage(tokenizer, prompt.countPromptTokens(), answerText),
+      );
       logger.debug({ usage, trimNotes: prompt.trimNotes, sourceId: request.source.id }, 'decision answered');
       return { answer: refs.toIds(answer), answerText, usage, trimNotes: prompt.trimNotes };
     },

@@ -142,6 +142,11 @@ export interface FakeOpenAIOptions {
   defaultBehaviour?: FakeBehaviour;
   /** Recorded requests are kept up to this many (benchmarks send thousands); counters are exact. */
   maxRecorded?: number;
+  /**
+   * How many recent prompts the prompt-cache simulation compares each new one with (default 32); 0
+   * turns it off (cached_tokens stays 0), which spares a benchmark's shared CPU the comparisons.
+   */
+  cacheWindow?: number;
 }
 
 export interface FakeStats {
@@ -488,12 +493,13 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       counters.calls += 1;
       requests.push(request);
       if (requests.length > maxRecorded) requests.shift();
+      const cacheWindow = options.cacheWindow ?? CACHE_WINDOW;
       const cachedChars = recentPrompts.reduce(
         (best, earlier) => Math.max(best, sharedPrefixLength(earlier, prompt)),
         0,
       );
-      recentPrompts.push(prompt);
-      if (recentPrompts.length > CACHE_WINDOW) recentPrompts.shift();
+      if (cacheWindow > 0) recentPrompts.push(prompt);
+      if (recentPrompts.length > cacheWindow) recentPrompts.shift();
       const behaviour = queue.shift() ?? defaultBehaviour;
       if (behaviour.type !== 'hang') await wait(latencyMs);
       return behave(behaviour, request, res, cachedChars);

@@ -26,6 +26,8 @@ export interface Fixture {
   lastHeaders(path: string): http.IncomingHttpHeaders | undefined;
   /** The most requests in flight at once, over every path starting with `prefix`. */
   maxInFlight(prefix: string): number;
+  /** Conditional requests answered 304 Not Modified, over every path starting with `prefix`. */
+  notModified(prefix?: string): number;
   close(): Promise<void>;
 }
 
@@ -86,6 +88,7 @@ export async function startFixtureServer(host = '127.0.0.1'): Promise<Fixture> {
   const headers = new Map<string, http.IncomingHttpHeaders>();
   const inFlight = new Map<string, number>();
   const maxInFlight = new Map<string, number>();
+  const notModified = new Map<string, number>();
   let origin = '';
 
   const send = (
@@ -116,11 +119,12 @@ export async function startFixtureServer(host = '127.0.0.1'): Promise<Fixture> {
         const lastModified = (modified.get(path) ?? new Date(Date.UTC(2026, 0, 1))).toUTCString();
         // RFC 9110 §13.2.2: If-None-Match, when sent, decides; If-Modified-Since only counts without it.
         const ifNoneMatch = req.headers['if-none-match'];
-        const notModified =
+        const unchanged =
           ifNoneMatch !== undefined
             ? ifNoneMatch === etag
             : req.headers['if-modified-since'] === lastModified;
-        if (page.validators && notModified) {
+        if (page.validators && unchanged) {
+          notModified.set(path, (notModified.get(path) ?? 0) + 1);
           res.writeHead(304, { etag, 'last-modified': lastModified });
           return res.end();
         }
@@ -286,6 +290,8 @@ export async function startFixtureServer(host = '127.0.0.1'): Promise<Fixture> {
     hits: (path) => hits.get(path) ?? 0,
     lastHeaders: (path) => headers.get(path),
     maxInFlight: (prefix) => maxInFlight.get(prefix) ?? 0,
+    notModified: (prefix = '/') =>
+      [...notModified].reduce((sum, [path, count]) => (path.startsWith(prefix) ? sum + count : sum), 0),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
