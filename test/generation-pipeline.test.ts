@@ -1,7 +1,7 @@
 // The generation pipeline end to end through the HTTP edge, with the openai writer against the fake
 // OpenAI-compatible server: each operation in draft and live mode, restrictedOps, repair, reuse, SSE.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestApp, type TestContext, type TestKey } from './helpers/app.js';
+import { asText, startTestApp, type TestContext, type TestKey } from './helpers/app.js';
 import { reply, startFakeOpenAI, type FakeOpenAI } from './helpers/fake-openai.js';
 import { bulkGenerate, getSource, hashOf, insertSource, waitForJobs } from './helpers/generation.js';
 import { knowledge, type WireArticle, type WireFolder } from './helpers/knowledge.js';
@@ -514,11 +514,7 @@ describe('job events (SSE)', () => {
       .get(`/v2/knowledge/public/jobs/events?jobIds=${jobId}`)
       .set(key.header)
       .buffer(true)
-      .parse((res, done) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-        res.on('end', () => done(null, text));
-      })
+      .parse(asText)
       .then((response) => response);
     await new Promise((resolve) => setTimeout(resolve, 300));
     await queue.resume();

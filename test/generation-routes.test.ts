@@ -2,7 +2,7 @@
 // Workers are not started here, so jobs stay PENDING.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestContext, type TestKey } from './helpers/app.js';
+import { asText, startTestApp, type TestContext, type TestKey } from './helpers/app.js';
 import { insertSource, jobStatuses } from './helpers/generation.js';
 
 let ctx: TestContext;
@@ -237,11 +237,7 @@ describe('POST /v2/knowledge/public/tree/initialize', () => {
       .set(key.header)
       .send({ initPrompt: 'A help center for an online shoe store: orders, shipping, returns and sizing.' })
       .buffer(true)
-      .parse((res, done) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-        res.on('end', () => done(null, text));
-      });
+      .parse(asText);
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/csv/);
     expect(response.headers['content-disposition']).toMatch(/^attachment; filename="[^"]+\.csv"$/);

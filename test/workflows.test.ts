@@ -3,7 +3,7 @@
 // first import (crawl → ingest → tree → bulk → review → publish) and the refresh workflow
 // (refresh → changed=true → bulk UPDATE_ARTICLE → article updated in place, changed cleared).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestApp, type TestContext } from './helpers/app.js';
+import { asText, startTestApp, type TestContext } from './helpers/app.js';
 import { reply, startFakeOpenAI, type FakeOpenAI } from './helpers/fake-openai.js';
 import { htmlPage, startFixtureServer, type Fixture } from './helpers/fixture-server.js';
 import { bulkGenerate, waitForJobs } from './helpers/generation.js';
@@ -78,11 +78,7 @@ describe('workflows', () => {
       .set(key.header)
       .send({ initPrompt: 'A help center for an online store: billing and shipping.' })
       .buffer(true)
-      .parse((res, done) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-        res.on('end', () => done(null, text));
-      });
+      .parse(asText);
     expect(template.status).toBe(200);
     const persisted = await ctx
       .http()

@@ -1,6 +1,7 @@
 // Builds the real app against the test PostgreSQL and Redis. Each test file gets its own queue prefix;
 // each test makes its own workspace and keys, so files can run in parallel on one database.
 import { randomUUID } from 'node:crypto';
+import type { Response } from 'superagent';
 import supertest from 'supertest';
 import { inject } from 'vitest';
 import { buildApp, type App, type AppOptions } from '../../src/app.js';
@@ -106,4 +107,13 @@ export async function startTestApp(
       await deps.close();
     },
   };
+}
+
+/** A supertest parser that keeps the body as text (CSV downloads, event streams). */
+export function asText(res: Response, done: (error: Error | null, body: string) => void): void {
+  // In Node, superagent hands the parser the raw response stream.
+  const stream = res as unknown as NodeJS.ReadableStream;
+  let text = '';
+  stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  stream.on('end', () => done(null, text));
 }
