@@ -80,7 +80,7 @@ export function createDeps(
   const web = createWebClient({ ...options.web, allowPrivateAddresses: config.allowPrivateUrls });
   const crawler = createDeepCrawler(web, { ...CRAWL_DEFAULTS, ...options.crawlLimits });
   const jobEvents = createJobEvents(connections.databaseUrl, logger);
-  const sources = createSourcesService(pool, createIngestEnqueuer(queues.ingest, logger), crawler);
+  const sources = createSourcesService(pool, createIngestEnqueuer(queues.ingest, logger), crawler, articles);
 
   return {
     config,

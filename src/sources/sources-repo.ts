@@ -80,13 +80,6 @@ export interface DeletedSource {
   linkedKnowledgeId: string | null;
 }
 
-export interface DeletedArticle {
-  id: string;
-  title: string;
-  parentFolderId: string | null;
-  isDraft: boolean;
-}
-
 export function createSourcesRepo(db: Queryable) {
   return {
     async find(workspaceId: string, id: string, tx: Queryable = db): Promise<SourceRow | undefined> {
@@ -265,20 +258,6 @@ export function createSourcesRepo(db: Queryable) {
         `DELETE FROM sources WHERE workspace_id = $1 AND id = ANY($2::uuid[])
          RETURNING id, title, original_url AS "originalUrl", linked_knowledge_id AS "linkedKnowledgeId"`,
         [workspaceId, ids],
-      );
-      return rows;
-    },
-
-    async deleteArticles(
-      workspaceId: string,
-      articleIds: string[],
-      tx: Queryable = db,
-    ): Promise<DeletedArticle[]> {
-      if (articleIds.length === 0) return [];
-      const { rows } = await tx.query<DeletedArticle>(
-        `DELETE FROM articles WHERE workspace_id = $1 AND id = ANY($2::uuid[])
-         RETURNING id, title, parent_folder_id AS "parentFolderId", is_draft AS "isDraft"`,
-        [workspaceId, articleIds],
       );
       return rows;
     },

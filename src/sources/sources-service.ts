@@ -3,7 +3,7 @@
 import { toIso } from '../http/schemas.js';
 import { withTransaction, type Pool } from '../lib/db.js';
 import { AppError, notFound, validationError } from '../lib/errors.js';
-import { createFoldersRepo } from '../knowledge/folders-repo.js';
+import type { ArticlesService } from '../knowledge/articles-service.js';
 import { seedIndexOf, type DeepCrawler } from './deep-crawl.js';
 import type { IngestEnqueuer, IngestJobData } from './ingest-queue.js';
 import { createSourcesRepo, type SourceRow } from './sources-repo.js';
@@ -59,9 +59,14 @@ function requireWebUrl(value: string, field: string): URL {
 const listIds = (ids: string[]) =>
   ids.length > 3 ? `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more` : ids.join(', ');
 
-export function createSourcesService(pool: Pool, enqueuer: IngestEnqueuer, crawler: DeepCrawler) {
+export function createSourcesService(
+  pool: Pool,
+  enqueuer: IngestEnqueuer,
+  crawler: DeepCrawler,
+  /** Linked articles are deleted through the knowledge base, which keeps its own rules (the tree's updatedAt). */
+  articles: Pick<ArticlesService, 'deleteArticle'>,
+) {
   const repo = createSourcesRepo(pool);
-  const folders = createFoldersRepo(pool);
 
   /** Why IDs missing from the workspace are refused: 400 naming the unknown ones, else 403 (API.md §1). */
   async function missingError(workspaceId: string, missing: string[], field: string): Promise<AppError> {
@@ -218,9 +223,15 @@ export function createSourcesService(pool: Pool, enqueuer: IngestEnqueuer, crawl
               ),
             ]
           : [];
-        const articles = await repo.deleteArticles(workspaceId, articleIds, tx);
-        // As when an article is deleted directly: the tree snapshot's updatedAt must move past it.
-        if (articles.some((article) => !article.isDraft)) await folders.stampDeletion(workspaceId, tx);
+        const deletedArticles = [];
+        for (const articleId of articleIds) {
+          try {
+            deletedArticles.push(await articles.deleteArticle(workspaceId, articleId, tx));
+          } catch (error) {
+            // Deleted by another request meanwhile: nothing left to delete or report.
+            if (!(error instanceof AppError && error.code === 'NOT_FOUND')) throw error;
+          }
+        }
         const byId = new Map(deleted.map((row) => [row.id, row]));
         return {
           // Input order; a source deleted concurrently by another request is simply not reported.
@@ -228,7 +239,11 @@ export function createSourcesService(pool: Pool, enqueuer: IngestEnqueuer, crawl
             .map((id) => byId.get(id))
             .filter((row) => row !== undefined)
             .map(({ id, title, originalUrl }) => ({ id, title, originalUrl })),
-          deletedArticles: articles.map(({ id, title, parentFolderId }) => ({ id, title, parentFolderId })),
+          deletedArticles: deletedArticles.map(({ id, title, parentFolderId }) => ({
+            id,
+            title,
+            parentFolderId,
+          })),
         };
       });
     },
