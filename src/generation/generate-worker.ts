@@ -173,13 +173,11 @@ export function createGenerateProcessor(deps: GenerateWorkerDeps): Processor<Gen
 
   return async (job: Job<GeneratePayload>, _token?: string, signal?: AbortSignal) => {
     const payload = GeneratePayloadSchema.parse(job.data);
-    const work = await jobs.findWork(payload.jobId);
-    if (!work || work.workspaceId !== payload.workspaceId) {
-      logger.warn({ jobId: payload.jobId }, 'knowledge job row not found; nothing to do');
+    const work = await jobs.startWork(payload.workspaceId, payload.jobId);
+    if (!work) {
+      logger.debug({ jobId: payload.jobId }, 'knowledge job finished or gone; nothing to do');
       return;
     }
-    if (work.status === 'COMPLETED' || work.status === 'FAILED') return;
-    await jobs.markInProgress(work.id);
     try {
       await run(work, signal);
     } catch (error) {

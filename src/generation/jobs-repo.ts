@@ -99,21 +99,20 @@ export function createJobsRepo(db: Queryable) {
       return rows;
     },
 
-    /** For the worker: the job by id alone (the payload's workspace id is checked against it). */
-    async findWork(id: string, tx: Queryable = db): Promise<JobWork | undefined> {
-      const { rows } = await tx.query<JobWork>(`SELECT ${WORK_COLUMNS} FROM knowledge_jobs WHERE id = $1`, [
-        id,
-      ]);
-      return rows[0];
-    },
-
-    async markInProgress(id: string, tx: Queryable = db): Promise<void> {
-      await tx.query(
+    /**
+     * Starts an attempt: marks the job IN_PROGRESS and returns what the worker needs, in one round trip.
+     * Undefined when there is nothing to run: the job finished already (a duplicate delivery), or it is
+     * not this workspace's, or it is gone.
+     */
+    async startWork(workspaceId: string, id: string, tx: Queryable = db): Promise<JobWork | undefined> {
+      const { rows } = await tx.query<JobWork>(
         `UPDATE knowledge_jobs SET status = 'IN_PROGRESS', attempts = attempts + 1, error = NULL,
            started_at = coalesce(started_at, now()), updated_at = now()
-         WHERE id = $1 AND status IN ('PENDING', 'IN_PROGRESS')`,
-        [id],
+         WHERE id = $1 AND workspace_id = $2 AND status IN ('PENDING', 'IN_PROGRESS')
+         RETURNING ${WORK_COLUMNS}`,
+        [id, workspaceId],
       );
+      return rows[0];
     },
 
     async addUsage(id: string, usage: Usage, tx: Queryable = db): Promise<void> {
