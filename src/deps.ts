@@ -5,6 +5,7 @@ import { createPool, type Pool } from './lib/db.js';
 import type { Logger } from './lib/logger.js';
 import { createMetrics, type Metrics } from './lib/metrics.js';
 import { closeQueue, createQueue } from './lib/queues.js';
+import { withTimeout } from './lib/timeout.js';
 import { closeRedis, createProducerConnection, type Redis } from './lib/redis.js';
 import { createKeysService, type KeysService } from './keys/keys-service.js';
 import { createArticlesService, type ArticlesService } from './knowledge/articles-service.js';
@@ -104,10 +105,7 @@ export function createDeps(
       await pool.query('SELECT 1');
     },
     async checkRedis() {
-      const answer = await Promise.race([
-        redis.ping(),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('redis ping timed out')), 1_000)),
-      ]);
+      const answer = await withTimeout(redis.ping(), 1_000, 'redis ping timed out');
       if (answer !== 'PONG') throw new Error(`redis answered ${String(answer)}`);
     },
     async close() {

@@ -6,6 +6,7 @@ import type { Deps } from './deps.js';
 import { instrumentProcessor } from './lib/metrics.js';
 import { createWorker } from './lib/queues.js';
 import { createReconciler } from './lib/reconciler.js';
+import { withTimeout } from './lib/timeout.js';
 import { createGenerateProcessor } from './generation/generate-worker.js';
 import { GENERATE_QUEUE, GeneratePayloadSchema } from './generation/generate-queue.js';
 import { createJobsRepo } from './generation/jobs-repo.js';
@@ -123,13 +124,13 @@ export function startWorkers(deps: Deps, options: WorkerOptions = {}): Workers {
   return {
     async close() {
       await reconciler.stop();
-      let timer: NodeJS.Timeout | undefined;
-      const drained = Promise.all(workers.map((worker) => worker.close())).then(() => true);
-      const expired = new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), config.shutdownGraceMs);
-      });
-      const finished = await Promise.race([drained, expired]);
-      clearTimeout(timer);
+      const finished = await withTimeout(
+        Promise.all(workers.map((worker) => worker.close())),
+        config.shutdownGraceMs,
+      ).then(
+        () => true,
+        () => false,
+      );
       if (!finished) {
         logger.warn(
           { graceMs: config.shutdownGraceMs },

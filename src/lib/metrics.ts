@@ -11,6 +11,7 @@ import {
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Usage } from '../writers/writer.js';
 import type { Logger } from './logger.js';
+import { withTimeout } from './timeout.js';
 
 /** The BullMQ states reported by distill_queue_jobs (BullMQ 6 has no separate `paused` list). */
 export const QUEUE_STATES = [
@@ -156,12 +157,4 @@ export function instrumentProcessor<T, R>(
       throw error;
     }
   };
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

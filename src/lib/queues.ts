@@ -2,6 +2,7 @@
 // before its BullMQ job is added, the BullMQ job id is the row id, and payloads carry IDs only.
 import { Queue, Worker, type JobsOptions, type Processor, type WorkerOptions } from 'bullmq';
 import type { Logger } from './logger.js';
+import { withTimeout } from './timeout.js';
 import { createWorkerConnection, Redis } from './redis.js';
 
 /** Retries with exponential backoff; finished jobs are trimmed by age and count (Postgres keeps the history). */
@@ -34,12 +35,9 @@ export function createQueue(
 
 /** Bounded: with Redis unreachable, BullMQ's close waits for a connection that never comes. */
 export async function closeQueue(queue: Queue, logger: Logger): Promise<void> {
-  await Promise.race([
-    queue
-      .close()
-      .catch((error: unknown) => logger.warn({ err: error, queue: queue.name }, 'closing the queue failed')),
-    new Promise((resolve) => setTimeout(resolve, 1_000).unref()),
-  ]);
+  await withTimeout(queue.close(), 1_000).catch((error: unknown) =>
+    logger.warn({ err: error, queue: queue.name }, 'closing the queue failed'),
+  );
 }
 
 // ioredis states after a connection was lost or refused ('connecting' at start-up is not down yet).
@@ -102,12 +100,4 @@ export function createWorker<T>(
   // BullMQ leaves a connection it was given open; this one is the worker's alone.
   worker.on('closed', () => connection.disconnect());
   return worker;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,6 +1,7 @@
 // ioredis connections as BullMQ's production guide asks (../shared/notes/reliability-performance.md §1.8).
 import { Redis } from 'ioredis';
 import type { Logger } from './logger.js';
+import { withTimeout } from './timeout.js';
 
 export { Redis };
 
@@ -42,10 +43,7 @@ function attachErrorLogging(redis: Redis, logger: Logger, role: string): void {
 /** Closes a connection without waiting on a server that may be gone. */
 export async function closeRedis(redis: Redis): Promise<void> {
   if (redis.status === 'end') return;
-  try {
-    await Promise.race([redis.quit(), new Promise((resolve) => setTimeout(resolve, 1_000))]);
-  } catch {
-    // quit fails when the connection is already down
-  }
+  // quit fails, or never answers, when the connection is already down.
+  await withTimeout(redis.quit(), 1_000).catch(() => undefined);
   redis.disconnect();
 }
