@@ -14,6 +14,7 @@ import {
 import type { Deps } from './deps.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { registerAuth } from './http/auth.js';
+import { BODY_LIMIT_BYTES } from './http/schemas.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health-routes.js';
 import { registerIdempotency } from './http/idempotency.js';
@@ -32,8 +33,6 @@ import { foldersRoutes } from './knowledge/folders-routes.js';
 import { treeRoutes } from './knowledge/tree-routes.js';
 import { generationRoutes } from './generation/generation-routes.js';
 import { sourcesRoutes } from './sources/sources-routes.js';
-
-export const BODY_LIMIT_BYTES = 1_048_576;
 
 export type App = FastifyInstance<
   RawServerDefault,

@@ -2,6 +2,9 @@
 import { z } from 'zod';
 import { ERROR_CODES } from '../lib/errors.js';
 
+/** API.md §1: bodies (and the tree import's file) up to 1 MiB; 413 beyond. */
+export const BODY_LIMIT_BYTES = 1_048_576;
+
 export const Uuid = z.uuid();
 export const IdParamsSchema = z.object({ id: Uuid });
 export const Timestamp = z.string().describe('ISO 8601 UTC with milliseconds');

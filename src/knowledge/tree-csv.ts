@@ -3,6 +3,7 @@
 // format in words.
 import { CsvError } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
+import { z } from 'zod';
 import { stringify } from 'csv-stringify/sync';
 import { AppError } from '../lib/errors.js';
 import type { TreeTemplateRow } from '../writers/writer.js';
@@ -141,3 +142,13 @@ export function formatTreeCsv(rows: TreeTemplateRow[]): string {
   ]);
   return stringify(records, { header: true, columns: [...TREE_CSV_COLUMNS] });
 }
+
+/** The answer of `tree/persist`: Fini's `{ status, message }` plus counts (ext). */
+export const TreeImportResultSchema = z.object({
+  status: z.literal('COMPLETED'),
+  message: z.string(),
+  foldersCreated: z.number().int().describe('(ext)'),
+  foldersExisting: z.number().int().describe('(ext) folders of the file that already existed'),
+  articlesCreated: z.number().int().describe('(ext) draft articles created'),
+});
+export type TreeImportResult = z.infer<typeof TreeImportResultSchema>;

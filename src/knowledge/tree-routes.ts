@@ -1,28 +1,16 @@
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { workspaceOf } from '../http/auth.js';
-import { authErrors, ErrorResponseSchema } from '../http/schemas.js';
+import { authErrors, BODY_LIMIT_BYTES, ErrorResponseSchema } from '../http/schemas.js';
 import { AppError, validationError } from '../lib/errors.js';
-import { parseTreeCsv } from './tree-csv.js';
+import { parseTreeCsv, TreeImportResultSchema } from './tree-csv.js';
 import type { TreeService } from './tree-service.js';
-
-/** A tree file is a few hundred rows; 1 MiB matches the JSON body limit. */
-export const TREE_FILE_LIMIT_BYTES = 1_048_576;
-
-const TreeImportResultSchema = z.object({
-  status: z.literal('COMPLETED'),
-  message: z.string(),
-  foldersCreated: z.number().int().describe('(ext)'),
-  foldersExisting: z.number().int().describe('(ext) folders of the file that already existed'),
-  articlesCreated: z.number().int().describe('(ext) draft articles created'),
-});
 
 export function treeRoutes(tree: TreeService): FastifyPluginAsyncZod {
   return async (app) => {
     // Registered here only: this plugin's scope is the one place that accepts multipart bodies.
     await app.register(multipart, {
-      limits: { fileSize: TREE_FILE_LIMIT_BYTES, files: 1, fields: 10, parts: 20, fieldSize: 10_000 },
+      limits: { fileSize: BODY_LIMIT_BYTES, files: 1, fields: 10, parts: 20, fieldSize: 10_000 },
     });
 
     app.post(

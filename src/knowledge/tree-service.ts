@@ -3,17 +3,9 @@
 import { withTransaction, type Pool, type PoolClient } from '../lib/db.js';
 import type { ArticlesService } from './articles-service.js';
 import { createFoldersRepo } from './folders-repo.js';
-import { keywordsFromTitle, type TreeCsvRow } from './tree-csv.js';
+import { keywordsFromTitle, type TreeCsvRow, type TreeImportResult } from './tree-csv.js';
 
 export const TREE_IMPORT_ORIGIN = 'tree-import';
-
-export interface TreeImportResult {
-  status: 'COMPLETED';
-  message: string;
-  foldersCreated: number;
-  foldersExisting: number;
-  articlesCreated: number;
-}
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
