@@ -451,3 +451,58 @@ describe('deep crawl', () => {
     expect(response.body.message).toContain('HTTP 404');
   });
 });
+
+describe('provider resources (GET/POST /v2/documents/public/resources/:provider)', () => {
+  const resource = {
+    externalId: '123456',
+    title: 'Billing FAQ',
+    originalUrl: 'https://www.notion.so/x',
+    mimeType: 'text/markdown',
+    object: 'page',
+  };
+
+  it('answers 400 as Fini does for a provider that is not connected (none can be, yet)', async () => {
+    const key = await ctx.createKey();
+    const listed = await ctx.http().get('/v2/documents/public/resources/notion').set(key.header);
+    expect(listed.status).toBe(400);
+    expect(listed.body).toMatchObject({
+      code: 'VALIDATION',
+      details: [{ field: 'provider', message: 'notion is not connected' }],
+    });
+    expect(listed.body.message).toMatch(/^provider notion is not connected in this workspace/);
+    const registered = await ctx
+      .http()
+      .post('/v2/documents/public/resources/zendesk')
+      .set(key.header)
+      .send({ resources: [resource] });
+    expect(registered.status).toBe(400);
+    expect(registered.body.message).toMatch(/^provider zendesk is not connected/);
+  });
+
+  it('validates the provider and the resources, and checks scopes', async () => {
+    const key = await ctx.createKey();
+    const unknown = await ctx.http().get('/v2/documents/public/resources/dropbox').set(key.header);
+    expect(unknown.body).toMatchObject({
+      statusCode: 400,
+      message: 'provider must be one of notion, zendesk, confluence',
+    });
+    const missing = await ctx
+      .http()
+      .post('/v2/documents/public/resources/notion')
+      .set(key.header)
+      .send({ resources: [{ ...resource, mimeType: undefined }] });
+    expect(missing.body).toMatchObject({ statusCode: 400, message: 'resources[0].mimeType is required' });
+    expect((await ctx.http().get('/v2/documents/public/resources/notion')).status).toBe(401);
+    const writer = await ctx.createKey({ scopes: ['write'] });
+    expect((await ctx.http().get('/v2/documents/public/resources/notion').set(writer.header)).status).toBe(
+      403,
+    );
+    const reader = await ctx.createKey({ scopes: ['read'] });
+    const post = await ctx
+      .http()
+      .post('/v2/documents/public/resources/notion')
+      .set(reader.header)
+      .send({ resources: [resource] });
+    expect(post.status).toBe(403);
+  });
+});

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { workspaceOf } from '../http/auth.js';
 import { authErrors, ErrorResponseSchema, IdParamsSchema } from '../http/schemas.js';
-import type { SourcesService } from './sources-service.js';
+import { notConnected, type SourcesService } from './sources-service.js';
 import {
   DeepCrawlBodySchema,
   DeepCrawlResponseSchema,
@@ -11,6 +11,8 @@ import {
   IngestResponseSchema,
   ListQuerySchema,
   ListResponseSchema,
+  ProviderParamsSchema,
+  RegisterResourcesBodySchema,
   RefreshBodySchema,
   RefreshResponseSchema,
   SourceSchema,
@@ -18,6 +20,40 @@ import {
 
 export function sourcesRoutes(sources: SourcesService): FastifyPluginAsyncZod {
   return async (app) => {
+    // Provider discovery and registration (Notion, Zendesk, Confluence): the routes exist, with their
+    // validation and scopes, and answer as Fini does for a provider the workspace has not connected.
+    app.get(
+      '/v2/documents/public/resources/:provider',
+      {
+        config: { scope: 'read' },
+        schema: {
+          tags: ['sources'],
+          summary: 'Discover importable resources of a connected provider (none can be connected yet: 400)',
+          params: ProviderParamsSchema,
+          response: { ...authErrors },
+        },
+      },
+      (request) => {
+        throw notConnected('provider', request.params.provider);
+      },
+    );
+    app.post(
+      '/v2/documents/public/resources/:provider',
+      {
+        config: { scope: 'write' },
+        schema: {
+          tags: ['sources'],
+          summary: 'Register resources of a connected provider as sources (none can be connected yet: 400)',
+          params: ProviderParamsSchema,
+          body: RegisterResourcesBodySchema,
+          response: { ...authErrors },
+        },
+      },
+      (request) => {
+        throw notConnected('provider', request.params.provider);
+      },
+    );
+
     app.post(
       '/v2/documents/public',
       {

@@ -108,3 +108,22 @@ export type DeepCrawlBody = z.infer<typeof DeepCrawlBodySchema>;
 
 export const DeepCrawlResponseSchema = z.object({ data: z.array(z.string()), message: z.string() });
 export type DeepCrawlResponse = z.infer<typeof DeepCrawlResponseSchema>;
+
+/** Providers of the discovery/registration routes (API.md §2). */
+export const PROVIDERS = ['notion', 'zendesk', 'confluence'] as const;
+export const ProviderParamsSchema = z.object({ provider: z.enum(PROVIDERS) });
+
+export const RegisterResourcesBodySchema = z.object({
+  resources: z
+    .array(
+      z.object({
+        externalId: z.string().min(1),
+        title: z.string().min(1),
+        originalUrl: z.string().min(1),
+        mimeType: z.string().min(1),
+        object: z.string().optional(),
+      }),
+    )
+    .min(1)
+    .max(1000),
+});

@@ -59,6 +59,18 @@ function requireWebUrl(value: string, field: string): URL {
 const listIds = (ids: string[]) =>
   ids.length > 3 ? `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more` : ids.join(', ');
 
+/**
+ * Fini answers 400 for a provider that is not connected to the workspace (API.md §3, notes/fini-api.md
+ * §3.3–3.5); Distill has no provider connections yet, so that is every provider but the web.
+ */
+export function notConnected(field: string, provider: string): AppError {
+  return new AppError(
+    'VALIDATION',
+    `${field} ${provider} is not connected in this workspace: Distill cannot connect ${provider} yet, so only web sources (source "web" with URLs) can be ingested`,
+    [{ field, message: `${provider} is not connected` }],
+  );
+}
+
 export function createSourcesService(
   pool: Pool,
   enqueuer: IngestEnqueuer,
@@ -122,12 +134,7 @@ export function createSourcesService(
       const toRefresh = body.documentIdsToRefresh ?? [];
       if (toAdd.length === 0 && toRefresh.length === 0)
         throw validationError('documentIdsToAdd', 'or documentIdsToRefresh must contain at least 1 item');
-      if (body.source !== 'web')
-        throw new AppError(
-          'VALIDATION',
-          `source ${body.source} is not connected in this workspace: Distill cannot connect ${body.source} yet, so only web sources (source "web" with URLs) can be ingested`,
-          [{ field: 'source', message: `${body.source} is not connected` }],
-        );
+      if (body.source !== 'web') throw notConnected('source', body.source);
 
       // Web: both arrays hold URLs; one source per normalized URL, in first-seen order.
       const urls = new Map<string, string>();
