@@ -57,11 +57,10 @@ export function createReconciler(options: ReconcilerOptions) {
     );
     const readd: ReconciledRow[] = [];
     for (const row of rows) {
-      const job = await queue.getJob(row.id);
-      const state = job ? await job.getState() : 'missing';
+      const state = await queue.getJobState(row.id);
       if (LIVE_STATES.has(state)) continue;
       // A finished BullMQ job whose row never finished: drop it, or its id would block the re-add.
-      if (job) await job.remove().catch(() => undefined);
+      if (state !== 'unknown') await queue.remove(row.id).catch(() => undefined);
       readd.push(row);
     }
     if (readd.length > 0) {
