@@ -30,6 +30,34 @@ const article = (title: string, body: string) => ({
   escalation: false,
 });
 
+/** The model's decision, in the references the openai writer shows it (C1: first candidate, F1: first folder). */
+const answer = {
+  add: (folder: string, content: ReturnType<typeof article>, reason: string) =>
+    reply.json({
+      operation: 'ADD_ARTICLE_TO_FOLDER',
+      targetArticleId: null,
+      parentFolderId: folder,
+      article: content,
+      reason,
+    }),
+  update: (target: string, content: ReturnType<typeof article>, reason: string) =>
+    reply.json({
+      operation: 'UPDATE_ARTICLE',
+      targetArticleId: target,
+      parentFolderId: null,
+      article: content,
+      reason,
+    }),
+  nothing: (target: string, reason: string) =>
+    reply.json({
+      operation: 'DO_NOTHING',
+      targetArticleId: target,
+      parentFolderId: null,
+      article: null,
+      reason,
+    }),
+};
+
 /** A workspace with folder "Billing" holding the live article "Refund policy". */
 async function workspace(): Promise<{
   key: TestKey;
@@ -61,15 +89,7 @@ describe('drafts (isDraft: true, the default)', () => {
       title: 'Gift cards',
       paragraphs: ['# Gift cards', 'Gift cards never expire.'],
     });
-    fake.enqueue(
-      reply.json({
-        operation: 'ADD_ARTICLE_TO_FOLDER',
-        targetArticleId: null,
-        parentFolderId: 'F1',
-        article: article('Gift cards', 'Gift cards never expire.'),
-        reason: 'A new topic.',
-      }),
-    );
+    fake.enqueue(answer.add('F1', article('Gift cards', 'Gift cards never expire.'), 'A new topic.'));
     const [job] = await waitForJobs(ctx, key, await bulkGenerate(ctx, key, { documentIds: [source] }));
     expect(job).toMatchObject({
       jobStatus: 'COMPLETED',
@@ -100,15 +120,7 @@ describe('drafts (isDraft: true, the default)', () => {
   it('UPDATE forks the target into a draft; DO_NOTHING records a no-op draft', async () => {
     const { key, refund, kb } = await workspace();
     const changed = await insertSource(ctx, key, { title: 'Refund policy', paragraphs: refundPage });
-    fake.enqueue(
-      reply.json({
-        operation: 'UPDATE_ARTICLE',
-        targetArticleId: 'C1',
-        parentFolderId: null,
-        article: article('Refund policy', refundPage[1]!),
-        reason: 'The window changed.',
-      }),
-    );
+    fake.enqueue(answer.update('C1', article('Refund policy', refundPage[1]!), 'The window changed.'));
     const [update] = await waitForJobs(ctx, key, await bulkGenerate(ctx, key, { documentIds: [changed] }));
     expect(update).toMatchObject({ jobStatus: 'COMPLETED', operation: 'UPDATE_ARTICLE' });
     const fork = (await kb.get(update!.hcArticleId!))!;
@@ -125,15 +137,7 @@ describe('drafts (isDraft: true, the default)', () => {
       title: 'Refund policy',
       paragraphs: ['# Refund policy', refund.mainKnowledge],
     });
-    fake.enqueue(
-      reply.json({
-        operation: 'DO_NOTHING',
-        targetArticleId: 'C1',
-        parentFolderId: null,
-        article: null,
-        reason: 'Already covered.',
-      }),
-    );
+    fake.enqueue(answer.nothing('C1', 'Already covered.'));
     const [nothing] = await waitForJobs(ctx, key, await bulkGenerate(ctx, key, { documentIds: [same] }));
     expect(nothing).toMatchObject({ jobStatus: 'COMPLETED', operation: 'DO_NOTHING' });
     expect((await kb.get(nothing!.hcArticleId!))!).toMatchObject({
@@ -149,15 +153,7 @@ describe('live writes (isDraft: false)', () => {
     const { key, kb } = await workspace();
     const paragraphs = ['# Gift cards', 'Gift cards never expire.'];
     const source = await insertSource(ctx, key, { title: 'Gift cards', paragraphs });
-    fake.enqueue(
-      reply.json({
-        operation: 'ADD_ARTICLE_TO_FOLDER',
-        targetArticleId: null,
-        parentFolderId: 'F1',
-        article: article('Gift cards', paragraphs[1]!),
-        reason: 'New.',
-      }),
-    );
+    fake.enqueue(answer.add('F1', article('Gift cards', paragraphs[1]!), 'New.'));
     const [job] = await waitForJobs(
       ctx,
       key,
@@ -185,15 +181,7 @@ describe('live writes (isDraft: false)', () => {
       savedHash: 'older',
       changed: true,
     });
-    fake.enqueue(
-      reply.json({
-        operation: 'UPDATE_ARTICLE',
-        targetArticleId: 'C1',
-        parentFolderId: null,
-        article: article('Refund policy', refundPage[1]!),
-        reason: 'Updated window.',
-      }),
-    );
+    fake.enqueue(answer.update('C1', article('Refund policy', refundPage[1]!), 'Updated window.'));
     const [job] = await waitForJobs(
       ctx,
       key,
@@ -212,15 +200,7 @@ describe('live writes (isDraft: false)', () => {
     });
 
     const other = await insertSource(ctx, key, { title: 'Refunds again', paragraphs: refundPage });
-    fake.enqueue(
-      reply.json({
-        operation: 'DO_NOTHING',
-        targetArticleId: 'C1',
-        parentFolderId: null,
-        article: null,
-        reason: 'Covered.',
-      }),
-    );
+    fake.enqueue(answer.nothing('C1', 'Covered.'));
     const [nothing] = await waitForJobs(
       ctx,
       key,
@@ -238,15 +218,7 @@ describe('live writes (isDraft: false)', () => {
       title: 'Gift cards',
       paragraphs: ['Gift cards never expire.'],
     });
-    fake.enqueue(
-      reply.json({
-        operation: 'ADD_ARTICLE_TO_FOLDER',
-        targetArticleId: null,
-        parentFolderId: 'F1',
-        article: article('Gift cards', 'x'),
-        reason: 'New.',
-      }),
-    );
+    fake.enqueue(answer.add('F1', article('Gift cards', 'x'), 'New.'));
     await waitForJobs(ctx, key, await bulkGenerate(ctx, key, { documentIds: [source], botId }));
     const tree = await ctx.http().get(`/v2/hc-folders/public?botId=${botId}`).set(key.header);
     expect(tree.body.snapshotObjV2.map((node: { id: string }) => node.id)).toEqual([billing.id]);
@@ -331,20 +303,8 @@ describe('what the model may choose', () => {
       linkedKnowledgeId: refund.id,
     });
     fake.enqueue(
-      reply.json({
-        operation: 'ADD_ARTICLE_TO_FOLDER',
-        targetArticleId: null,
-        parentFolderId: 'F1',
-        article: article('Refunds', 'x'),
-        reason: 'New.',
-      }),
-      reply.json({
-        operation: 'UPDATE_ARTICLE',
-        targetArticleId: 'C1',
-        parentFolderId: null,
-        article: article('Refund policy', refundPage[1]!),
-        reason: 'Fixed.',
-      }),
+      answer.add('F1', article('Refunds', 'x'), 'New.'),
+      answer.update('C1', article('Refund policy', refundPage[1]!), 'Fixed.'),
     );
     const [job] = await waitForJobs(
       ctx,
