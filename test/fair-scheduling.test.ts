@@ -3,7 +3,7 @@
 // after it. One worker slot makes the order of execution the order of the queue.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestContext, type TestKey } from './helpers/app.js';
-import { waitForJobs } from './helpers/generation.js';
+import { bulkGenerate, waitForJobs } from './helpers/generation.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -23,15 +23,7 @@ async function emptySources(key: TestKey, count: number): Promise<string[]> {
   return rows.map((row) => row.id);
 }
 
-async function bulk(key: TestKey, documentIds: string[]): Promise<string[]> {
-  const response = await ctx
-    .http()
-    .post('/v2/knowledge/public/bulk')
-    .set(key.header)
-    .send({ origin: 'sources', documentIds });
-  expect(response.status, JSON.stringify(response.body)).toBe(200);
-  return (response.body.jobs as { backgroundJobId: string }[]).map((job) => job.backgroundJobId);
-}
+const bulk = (key: TestKey, documentIds: string[]) => bulkGenerate(ctx, key, { documentIds });
 
 describe('fair scheduling across workspaces', () => {
   it("runs a second workspace's job among the first of a 200-job bulk queued before it, not after it", async () => {

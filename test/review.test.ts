@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReviewItem } from '../src/knowledge/articles-schemas.js';
 import { startTestApp, type TestContext, type TestKey } from './helpers/app.js';
-import { getSource, insertSource, waitForJobs, type WireJob } from './helpers/generation.js';
+import { bulkBatch, getSource, insertSource, waitForJobs, type WireJob } from './helpers/generation.js';
 import { knowledge, type WireArticle } from './helpers/knowledge.js';
 
 let ctx: TestContext;
@@ -14,14 +14,15 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 async function bulk(key: TestKey, documentIds: string[]): Promise<{ jobs: WireJob[]; batchId: string }> {
-  const response = await ctx
-    .http()
-    .post('/v2/knowledge/public/bulk')
-    .set(key.header)
-    .send({ origin: 'sources', documentIds });
-  expect(response.status, JSON.stringify(response.body)).toBe(200);
-  const ids = (response.body.jobs as { backgroundJobId: string }[]).map((job) => job.backgroundJobId);
-  return { jobs: await waitForJobs(ctx, key, ids), batchId: response.body.batchId as string };
+  const { jobs, batchId } = await bulkBatch(ctx, key, { documentIds });
+  return {
+    jobs: await waitForJobs(
+      ctx,
+      key,
+      jobs.map((job) => job.backgroundJobId),
+    ),
+    batchId,
+  };
 }
 
 /**
