@@ -1,4 +1,4 @@
-import type { Queryable } from '../lib/db.js';
+import { prepared, type Queryable } from '../lib/db.js';
 import type { JobStatus, Operation } from '../lib/operations.js';
 import type { Decision, Usage } from '../writers/writer.js';
 
@@ -60,6 +60,29 @@ const JOB_COLUMNS = `id, workspace_id AS "workspaceId", source_id AS "sourceId",
 const WORK_COLUMNS = `${JOB_COLUMNS}, origin, candidate_knowledge AS "candidateKnowledge", hc_event_id AS "hcEventId",
   allowed_ops AS "allowedOps", instructions, bot_id AS "botId", force`;
 
+// What every generate job runs, parsed once per connection (lib/db.ts, prepared).
+const START_WORK = prepared(
+  `UPDATE knowledge_jobs SET status = 'IN_PROGRESS', attempts = attempts + 1, error = NULL,
+     started_at = coalesce(started_at, now()), updated_at = now()
+   WHERE id = $1 AND workspace_id = $2 AND status IN ('PENDING', 'IN_PROGRESS')
+   RETURNING ${WORK_COLUMNS}`,
+);
+const ADD_USAGE = prepared(
+  `UPDATE knowledge_jobs SET model_calls = model_calls + 1, prompt_tokens = prompt_tokens + $2,
+     completion_tokens = completion_tokens + $3, cached_tokens = cached_tokens + $4, updated_at = now()
+   WHERE id = $1`,
+);
+const COMPLETE = prepared(
+  `UPDATE knowledge_jobs SET status = 'COMPLETED', operation = $2, reason = $3, article_id = $4, decision = $5,
+     decision_key = $6, source_hash_read = $7, reused = $8, error = NULL, completed_at = now(), updated_at = now()
+   WHERE id = $1`,
+);
+const FIND_REUSABLE = prepared(
+  `SELECT id, decision, article_id AS "articleId" FROM knowledge_jobs
+   WHERE workspace_id = $1 AND decision_key = $2 AND status = 'COMPLETED' AND decision IS NOT NULL
+   ORDER BY completed_at DESC LIMIT 1`,
+);
+
 export function createJobsRepo(db: Queryable) {
   return {
     /** Inserts one PENDING row per job in one statement (a bulk request carries up to 1000). */
@@ -105,23 +128,15 @@ export function createJobsRepo(db: Queryable) {
      * not this workspace's, or it is gone.
      */
     async startWork(workspaceId: string, id: string, tx: Queryable = db): Promise<JobWork | undefined> {
-      const { rows } = await tx.query<JobWork>(
-        `UPDATE knowledge_jobs SET status = 'IN_PROGRESS', attempts = attempts + 1, error = NULL,
-           started_at = coalesce(started_at, now()), updated_at = now()
-         WHERE id = $1 AND workspace_id = $2 AND status IN ('PENDING', 'IN_PROGRESS')
-         RETURNING ${WORK_COLUMNS}`,
-        [id, workspaceId],
-      );
+      const { rows } = await tx.query<JobWork>({ ...START_WORK, values: [id, workspaceId] });
       return rows[0];
     },
 
     async addUsage(id: string, usage: Usage, tx: Queryable = db): Promise<void> {
-      await tx.query(
-        `UPDATE knowledge_jobs SET model_calls = model_calls + 1, prompt_tokens = prompt_tokens + $2,
-           completion_tokens = completion_tokens + $3, cached_tokens = cached_tokens + $4, updated_at = now()
-         WHERE id = $1`,
-        [id, usage.promptTokens, usage.completionTokens, usage.cachedTokens],
-      );
+      await tx.query({
+        ...ADD_USAGE,
+        values: [id, usage.promptTokens, usage.completionTokens, usage.cachedTokens],
+      });
     },
 
     /** Records an error while the job may still be retried (the status stays IN_PROGRESS). */
@@ -158,11 +173,9 @@ export function createJobsRepo(db: Queryable) {
       },
       tx: Queryable = db,
     ): Promise<void> {
-      await tx.query(
-        `UPDATE knowledge_jobs SET status = 'COMPLETED', operation = $2, reason = $3, article_id = $4, decision = $5,
-           decision_key = $6, source_hash_read = $7, reused = $8, error = NULL, completed_at = now(), updated_at = now()
-         WHERE id = $1`,
-        [
+      await tx.query({
+        ...COMPLETE,
+        values: [
           id,
           outcome.operation,
           outcome.reason,
@@ -172,7 +185,7 @@ export function createJobsRepo(db: Queryable) {
           outcome.sourceHashRead,
           outcome.reused,
         ],
-      );
+      });
     },
 
     /** The newest completed job of the workspace with this decision key, for reuse without a model call. */
@@ -181,12 +194,10 @@ export function createJobsRepo(db: Queryable) {
       decisionKey: string,
       tx: Queryable = db,
     ): Promise<{ id: string; decision: Decision; articleId: string | null } | undefined> {
-      const { rows } = await tx.query<{ id: string; decision: Decision; articleId: string | null }>(
-        `SELECT id, decision, article_id AS "articleId" FROM knowledge_jobs
-         WHERE workspace_id = $1 AND decision_key = $2 AND status = 'COMPLETED' AND decision IS NOT NULL
-         ORDER BY completed_at DESC LIMIT 1`,
-        [workspaceId, decisionKey],
-      );
+      const { rows } = await tx.query<{ id: string; decision: Decision; articleId: string | null }>({
+        ...FIND_REUSABLE,
+        values: [workspaceId, decisionKey],
+      });
       return rows[0];
     },
   };
