@@ -92,22 +92,23 @@ export async function findCandidates(
 
 /**
  * An OR of a page's terms matches most of a knowledge base, and ranking every match grows with the base
- * (~10 ms at 300 live articles, hundreds at 50,000). So the matches are found through the page's
- * selective terms only: those PostgreSQL's own statistics of the `search` column (most_common_elems,
- * kept by ANALYZE) do not list as matching more than RARE_TERM_MAX_ARTICLES articles. Each such term
- * matches at most about that many, so the GIN index hands over a bounded set whatever the size of the
- * base; ts_rank over every term picks a shortlist of it, and cover density (ts_rank_cd) orders that.
- * On a small base no term is that frequent and the filter is the full query. When the selective terms
- * find fewer than the candidates wanted (a page without a selective term, or a small workspace in a
- * large table), the shortlist is topped up from the first TOP_UP_SCAN_LIMIT matches of the full query,
- * ranked, after the articles that share a selective term: every match on a small base, a bounded number
- * on a large one. It matches with ts_match_vq (the
- * function behind @@), which no index serves: the planner cannot know how selective a query built at run
- * time is, and through the GIN index the first 500 matches cost a bitmap of every match in the table;
- * read through the workspace's rows, they cost about 500 rows. The top-up's scan is skipped at run time
- * when it is not needed (a one-time filter).
- * Lexemes are produced by PostgreSQL (to_tsvector), so the filter and the stored vectors stem alike;
- * only letters and digits reach the query (queryTerms), so page text cannot inject tsquery syntax.
+ * (~3 ms of PostgreSQL CPU at 300 live articles, ~230 ms at 50,000). So matches are found through the
+ * page's selective terms only: those that PostgreSQL's statistics of the `search` column
+ * (most_common_elems, kept by ANALYZE) do not show in more than RARE_TERM_MAX_ARTICLES articles or
+ * RARE_TERM_MAX_SHARE of them. Each such term matches about that many articles at most, so the GIN index
+ * hands over a bounded set whatever the size of the base; ts_rank over every term of the page picks a
+ * shortlist of it, and cover density (ts_rank_cd) orders that.
+ *
+ * When the selective terms find fewer than the candidates wanted (a page without one, or a small
+ * workspace in a large table), the shortlist is topped up, below them, from the first TOP_UP_SCAN_LIMIT
+ * matches of the full query, ranked. The top-up matches with ts_match_vq (the function behind @@), which
+ * no index serves: the planner cannot know how selective a query built at run time is, and through the
+ * GIN index even the first 500 matches cost a bitmap of every match in the table, while through the
+ * workspace's rows they cost about 500 rows. Its scan is skipped at run time when not needed (a one-time
+ * filter).
+ *
+ * Lexemes come from PostgreSQL (to_tsvector), so the filter and the stored vectors stem alike; only
+ * letters and digits reach the query (queryTerms), so page text cannot inject tsquery syntax.
  */
 const CANDIDATE_QUERY = prepared(`
   WITH lexemes AS (
@@ -138,13 +139,19 @@ const CANDIDATE_QUERY = prepared(`
 
 /** How many matches of the full query a top-up ranks at most (all of them on a small base). */
 const TOP_UP_SCAN_LIMIT = 500;
-/** A lexeme this frequent in `articles.search` is not used to find candidates (see CANDIDATE_QUERY). */
+/**
+ * A lexeme in more articles than this (or in more than this share of them) is not used to find
+ * candidates (see CANDIDATE_QUERY). The share keeps a small base from ranking nearly every article: on
+ * 300 articles a word in more than 15 of them tells little about which one a page is about.
+ */
 const RARE_TERM_MAX_ARTICLES = 200;
+const RARE_TERM_MAX_SHARE = 0.05;
 const STATISTICS_TTL_MS = 5 * 60_000;
 const frequentCache = new WeakMap<Queryable, { lexemes: string[]; readAt: number }>();
 
 /**
- * The lexemes ANALYZE found in more than RARE_TERM_MAX_ARTICLES articles (the whole table: the GIN index
+ * The lexemes ANALYZE found in more than RARE_TERM_MAX_ARTICLES articles or RARE_TERM_MAX_SHARE of them
+ * (the whole table: the GIN index
  * is shared by every workspace, so that is what a scan costs). Read at most every few minutes per
  * connection pool: statistics move slowly, and a stale list only makes the filter a little wider or
  * narrower. Empty before the first ANALYZE, which makes every term selective.
@@ -157,8 +164,9 @@ async function frequentLexemes(db: Queryable): Promise<string[]> {
      FROM pg_stats s, pg_class c,
        unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e(lexeme, freq)
      WHERE s.schemaname = current_schema() AND s.tablename = 'articles' AND s.attname = 'search'
-       AND c.oid = 'articles'::regclass AND e.lexeme IS NOT NULL AND e.freq * c.reltuples > $1`,
-    [RARE_TERM_MAX_ARTICLES],
+       AND c.oid = 'articles'::regclass AND e.lexeme IS NOT NULL
+       AND (e.freq * c.reltuples > $1 OR e.freq > $2)`,
+    [RARE_TERM_MAX_ARTICLES, RARE_TERM_MAX_SHARE],
   );
   const lexemes = rows.map((row) => row.lexeme);
   frequentCache.set(db, { lexemes, readAt: Date.now() });
