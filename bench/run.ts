@@ -229,7 +229,9 @@ async function main(): Promise<void> {
   }
   if (want('ingest')) {
     log(`ingest: ${sizes.ingestPages} pages over ${sizes.ingestSites} fixture sites, default concurrency`);
-    results.ingest = await benchIngest(ctx, ingest);
+    const { result, worker, window } = await benchIngest(ctx, ingest);
+    if (profileDir) result.profile = summarizeWorkerProfile(worker, window);
+    results.ingest = result;
   }
   if (want('candidatesAtScale')) {
     log(
@@ -272,7 +274,7 @@ async function completeRun(results: Results, loadAtStart: number, machine: Machi
   if (profileDir) log(`CPU profile of the throughput worker in ${path.relative(process.cwd(), profileDir)}`);
 }
 
-/** The throughput worker's main-thread profile, cut to the measured run, printed and kept in the results. */
+/** A measured worker's main-thread profile, cut to the measured run, printed and kept in the results. */
 function summarizeWorkerProfile(worker: Child, window: MonotonicWindow): unknown {
   const dir = path.join(profileDir!, profileFolderName(worker.name));
   // Node names profiles CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile; thread 0 is the main thread.
@@ -283,9 +285,7 @@ function summarizeWorkerProfile(worker: Child, window: MonotonicWindow): unknown
   }
   const file = path.join(dir, main);
   const summary = summarize(readProfile(file), 15, window);
-  console.log(
-    `\nCPU profile of the throughput worker during the measured run (${path.relative(ROOT, file)}):`,
-  );
+  console.log(`\nCPU profile of ${worker.name} during the measured run (${path.relative(ROOT, file)}):`);
   printSummary(summary);
   console.log('');
   const busyMs = round(summary.totalMs - summary.idleMs, 1);

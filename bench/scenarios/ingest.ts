@@ -8,6 +8,8 @@
 import type { BenchContext, Workspace } from '../bench-context.js';
 import { linkedIngestJobs, startWorker, waitForJobs } from '../bench-context.js';
 import { callJson } from '../bench-http.js';
+import type { Child } from '../bench-processes.js';
+import { monotonicUs, type MonotonicWindow } from './worker-throughput.js';
 import { cpuWindow, postgresBackendsOf, round } from '../bench-infra.js';
 import { loadConfig } from '../../src/config.js';
 import { extractContent } from '../../src/sources/fetch/extract.js';
@@ -27,11 +29,16 @@ export interface IngestResult {
   cpuMsPerPage: { worker: number; postgres: number };
   workerCpuPercent: number;
   machineBusyPercent: number;
+  /** With --profile: where the worker's CPU went during the measured run (bench/profile-summary.ts). */
+  profile?: unknown;
 }
 
 const WARMUP_PAGES = 32;
 
-export async function benchIngest(ctx: BenchContext, workspace: Workspace): Promise<IngestResult> {
+export async function benchIngest(
+  ctx: BenchContext,
+  workspace: Workspace,
+): Promise<{ result: IngestResult; worker: Child; window: MonotonicWindow }> {
   const { ingestPages: pages, ingestSites } = ctx.sizes;
   const sites: Fixture[] = [];
   for (let i = 0; i < ingestSites; i++) sites.push(await startFixtureServer());
@@ -52,7 +59,9 @@ export async function benchIngest(ctx: BenchContext, workspace: Workspace): Prom
     // robots.txt belong to a worker's start, not its rate (the baseline below is warmed up too).
     await ingestAll((i) => `/bench/warmup-${i}`, WARMUP_PAGES);
     const cpu = cpuWindow({ worker: worker.pid, postgres: postgresBackendsOf(ctx.databaseName) });
+    const fromUs = monotonicUs();
     const { jobIds, tally } = await ingestAll((i) => `/bench/${i}`, pages);
+    const window = { fromUs, toUs: monotonicUs() };
     const usage = cpu.stop();
     const { rows } = await ctx.pool.query<{ span: number }>(
       `SELECT extract(epoch FROM max(completed_at) - min(started_at))::float8 AS span
@@ -70,7 +79,7 @@ export async function benchIngest(ctx: BenchContext, workspace: Workspace): Prom
     for (let i = 0; i < pages; i++) extractContent(body, 'text/html; charset=utf-8', url);
     const extractOnly = pages / ((performance.now() - started) / 1000);
 
-    return {
+    const result: IngestResult = {
       pages,
       pagesPerSec: round(pagesPerSec, 1),
       sites: ingestSites,
@@ -86,6 +95,7 @@ export async function benchIngest(ctx: BenchContext, workspace: Workspace): Prom
       workerCpuPercent: usage.processes.worker ?? NaN,
       machineBusyPercent: usage.machineBusyPercent,
     };
+    return { result, worker, window };
   } finally {
     await worker.stop();
     for (const site of sites) await site.close();
