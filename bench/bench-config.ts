@@ -28,6 +28,11 @@ export interface BenchSizes {
   authRounds: number;
   authSeconds: number;
   authConnections: number;
+  /** candidatesAtScale: live articles of the small and the large base, probe pages, timed passes. */
+  candidateSmall: number;
+  candidateLarge: number;
+  candidateProbes: number;
+  candidatePasses: number;
 }
 
 export const FULL_SIZES: BenchSizes = {
@@ -46,6 +51,10 @@ export const FULL_SIZES: BenchSizes = {
   authRounds: 3,
   authSeconds: 5,
   authConnections: 1,
+  candidateSmall: 300,
+  candidateLarge: 50_000,
+  candidateProbes: 60,
+  candidatePasses: 3,
 };
 
 export const QUICK_SIZES: BenchSizes = {
@@ -64,6 +73,10 @@ export const QUICK_SIZES: BenchSizes = {
   authRounds: 1,
   authSeconds: 1,
   authConnections: 1,
+  candidateSmall: 300,
+  candidateLarge: 3_000,
+  candidateProbes: 20,
+  candidatePasses: 1,
 };
 
 /** The bulk route takes at most this many IDs per request (API.md §1). */

@@ -22,6 +22,7 @@ export interface BenchContext {
   prefix: string;
   /** To find the PostgreSQL backends and the redis-server whose CPU a benchmark accounts for. */
   databaseName: string;
+  databaseUrl: string;
   redisPort: string;
   fake: FakeModel;
   api: { url: string; child: Child };

@@ -3,6 +3,7 @@
 import type { MachineInfo } from './bench-infra.js';
 import type { AuthResult } from './scenarios/auth-cost.js';
 import type { BulkAcceptResult } from './scenarios/bulk-accept.js';
+import type { CandidatesScaleResult } from './scenarios/candidates-scale.js';
 import type { IngestResult } from './scenarios/ingest.js';
 import type { MemoryResult } from './scenarios/memory.js';
 import type { ModelCallsResult } from './scenarios/model-calls.js';
@@ -15,6 +16,7 @@ export interface Results {
   ingest: IngestResult;
   memory: MemoryResult;
   auth: AuthResult;
+  candidatesAtScale: CandidatesScaleResult;
 }
 
 export interface Target {
@@ -32,9 +34,20 @@ export const TARGETS = {
     target: `secondRun = 0 and unchangedRefetch304 = ${r.modelCalls.sources}`,
     met: r.modelCalls.secondRun === 0 && r.modelCalls.unchangedRefetch304 === r.modelCalls.sources,
   }),
-  ingest: (): Target => ({ target: 'none (reported)', met: null }),
   memory: (r: Results): Target => ({ target: 'workerRssMb <= 250', met: r.memory.workerRssMb <= 250 }),
-  auth: (): Target => ({ target: 'none (reported)', met: null }),
+  auth: (r: Results): Target => ({ target: 'ratio <= 3', met: r.auth.ratio <= 3 }),
+  ingest: (r: Results): Target => ({ target: 'efficiency >= 0.7', met: r.ingest.efficiency >= 0.7 }),
+  postgresPerJob: (r: Results): Target => ({
+    target: 'workerThroughput.cpuMsPerJob.postgres <= 3',
+    met: r.workerThroughput.cpuMsPerJob.postgres <= 3,
+  }),
+  candidatesAtScale: (r: Results): Target => ({
+    target: 'ratio <= 2 and cpuRatio <= 2 and large.recall >= beforeFilter.large.recall',
+    met:
+      r.candidatesAtScale.ratio <= 2 &&
+      r.candidatesAtScale.cpuRatio <= 2 &&
+      r.candidatesAtScale.large.recall >= r.candidatesAtScale.beforeFilter.large.recall,
+  }),
 } as const;
 
 const fmt = (value: number, digits = 1) =>
@@ -48,6 +61,7 @@ export function tableRows(r: Results): string[][] {
     Target
   >;
   const { bulkAccept: b, workerThroughput: w, modelCalls: m, ingest: i, memory: mem, auth: a } = r;
+  const c = r.candidatesAtScale;
   return [
     ['figure', 'measured', 'baseline (same run)', 'result', 'target', ''],
     [
@@ -79,8 +93,8 @@ export function tableRows(r: Results): string[][] {
       `${fmt(i.pagesPerSec)} pages/s (${i.pages} pages, c=${i.workerConcurrency}, ${i.sites} sites)`,
       `extraction alone, 1 core: ${fmt(i.extractOnlyPagesPerSec)} pages/s`,
       `${fmt(i.efficiency, 2)} of it`,
-      '-',
-      '',
+      '>= 0.7',
+      verdict(t.ingest),
     ],
     [
       'memory',
@@ -97,8 +111,24 @@ export function tableRows(r: Results): string[][] {
       `authed GET p50 ${fmt(a.authedP50Ms, 3)} ms (${fmt(a.authedReqPerSec, 0)} req/s, 1 connection)`,
       `/healthz p50 ${fmt(a.healthP50Ms, 3)} ms (${fmt(a.healthReqPerSec, 0)} req/s)`,
       `x${fmt(a.ratio, 2)}; unknown key p50 ${fmt(a.unknownKeyP50Ms, 3)} ms`,
-      '-',
-      '',
+      '<= 3',
+      verdict(t.auth),
+    ],
+    [
+      'postgresPerJob',
+      `PostgreSQL CPU ${fmt(w.cpuMsPerJob.postgres, 2)} ms per generate job (workerThroughput)`,
+      `worker ${fmt(w.cpuMsPerJob.worker, 2)} ms, all processes ${fmt(w.cpuMsPerJob.total, 2)} ms`,
+      `${fmt(w.cpuMsPerJob.postgres, 2)} ms`,
+      '<= 3 ms',
+      verdict(t.postgresPerJob),
+    ],
+    [
+      'candidatesAtScale',
+      `${c.largeArticles} articles: ${fmt(c.large.msPerJob, 2)} ms/job, recall ${fmt(c.large.recall, 2)}`,
+      `${c.smallArticles} articles: ${fmt(c.small.msPerJob, 2)} ms/job, recall ${fmt(c.small.recall, 2)}`,
+      `x${fmt(c.ratio, 2)}, CPU x${fmt(c.cpuRatio, 2)} (before the filter x${fmt(c.beforeFilter.ratio, 1)}, recall ${fmt(c.beforeFilter.large.recall, 2)})`,
+      '<= 2, recall kept',
+      verdict(t.candidatesAtScale),
     ],
   ];
 }

@@ -153,7 +153,7 @@ export async function insertIngestedSources(
   return ids;
 }
 
-function toArrayLiteral(values: string[]): string {
+export function toArrayLiteral(values: string[]): string {
   return `{${values.map((value) => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
 }
 

@@ -29,6 +29,7 @@ import {
   dropDatabase,
   loadAverage,
   machineInfo,
+  type MachineInfo,
   processRssMb,
   recreateDatabase,
   round,
@@ -47,6 +48,7 @@ import { renderTable, runInfo, tableRows, type Results } from './bench-report.js
 import { insertFolder, insertIngestedSources, insertLiveArticles } from './bench-seed.js';
 import { benchAuth } from './scenarios/auth-cost.js';
 import { benchBulkAccept } from './scenarios/bulk-accept.js';
+import { benchCandidatesScale } from './scenarios/candidates-scale.js';
 import { benchIngest } from './scenarios/ingest.js';
 import { benchMemory } from './scenarios/memory.js';
 import { benchModelCalls } from './scenarios/model-calls.js';
@@ -58,14 +60,20 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     out: { type: 'string' },
+    // Only these figures (comma-separated keys of results.json), to iterate on one; writes
+    // bench/results/only.json unless --out says otherwise, and prints it instead of the table.
+    only: { type: 'string' },
   },
 });
+const only = args.only ? new Set(args.only.split(',')) : undefined;
+const want = (figure: string) => !only || only.has(figure);
 const sizes = args.quick ? QUICK_SIZES : FULL_SIZES;
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/distill_bench';
 const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 // A quick run never overwrites the committed figures of a full run.
 const outFile = path.resolve(
-  args.out ?? path.join(ROOT, 'bench', args.quick ? 'results/quick.json' : 'results.json'),
+  args.out ??
+    path.join(ROOT, 'bench', only ? 'results/only.json' : args.quick ? 'results/quick.json' : 'results.json'),
 );
 const profileDir = args.profile ? path.join(ROOT, 'bench', 'results', 'profiles') : undefined;
 const prefix = `bench-${randomUUID().slice(0, 8)}`;
@@ -134,6 +142,7 @@ async function main(): Promise<void> {
     redis,
     prefix,
     databaseName: new URL(databaseUrl).pathname.slice(1),
+    databaseUrl,
     redisPort: new URL(redisUrl).port || '6379',
     fake,
     api: { url: apiUrl, child: api },
@@ -147,75 +156,101 @@ async function main(): Promise<void> {
 
   log('seeding: sources as completed ingestions leave them, folders, live articles');
   const accept = await createWorkspace(ctx, 'bench-accept');
-  const acceptSources = await insertIngestedSources(pool, accept.id, sizes.bulkIds, {
-    tag: 'accept',
-    seed: 1,
-  });
+  const acceptSources =
+    want('bulkAccept') || want('memory')
+      ? await insertIngestedSources(pool, accept.id, sizes.bulkIds, { tag: 'accept', seed: 1 })
+      : [];
   const throughput = await createWorkspace(ctx, 'bench-throughput');
   const folders = [];
   for (const title of ['Billing', 'Accounts', 'Integrations', 'Security', 'Getting started'])
     folders.push(await insertFolder(pool, throughput.id, title));
   await insertLiveArticles(pool, throughput.id, folders, sizes.liveArticles, 3);
-  const warmupSources = await insertIngestedSources(pool, throughput.id, sizes.concurrency, {
-    tag: 'warmup',
-    seed: 4,
-  });
-  const throughputSources = await insertIngestedSources(pool, throughput.id, sizes.throughputJobs, {
-    tag: 'throughput',
-    seed: 2,
-  });
+  const throughputRun = want('workerThroughput') || want('modelCalls');
+  const warmupSources = throughputRun
+    ? await insertIngestedSources(pool, throughput.id, sizes.concurrency, { tag: 'warmup', seed: 4 })
+    : [];
+  const throughputSources = throughputRun
+    ? await insertIngestedSources(pool, throughput.id, sizes.throughputJobs, { tag: 'throughput', seed: 2 })
+    : [];
   const modelCalls = await createWorkspace(ctx, 'bench-model-calls');
   await insertFolder(pool, modelCalls.id, 'Help');
   const ingest = await createWorkspace(ctx, 'bench-ingest');
   await pool.query('VACUUM ANALYZE');
 
-  log(`bulkAccept: bulk route vs raw addBulk, ${sizes.bulkIds} ids, ${sizes.bulkSamples} samples each`);
-  const bulkAccept = await benchBulkAccept(ctx, accept, acceptSources);
-  log(`auth: ${sizes.authRounds} round(s) x 3 routes x ${sizes.authSeconds} s`);
-  const auth = await benchAuth(ctx, accept);
-
-  log(`workerThroughput: ${sizes.throughputJobs} jobs, one worker at concurrency ${sizes.concurrency}`);
-  const worker = await startWorker(
-    ctx,
-    'worker (throughput)',
-    { WORKER_CONCURRENCY: String(sizes.concurrency) },
-    { profile: true },
-  );
-  children.push(worker);
-  // One round of jobs first: loading the tokenizer and JIT warm-up belong to a worker's start, not its rate.
-  await benchWorkerThroughput(ctx, worker, throughput, warmupSources);
-  const { result: workerThroughput, window } = await benchWorkerThroughput(
-    ctx,
-    worker,
-    throughput,
-    throughputSources,
-  );
-  log(`modelCalls: ${sizes.modelCallSources} fixture pages: ingest, generate twice, refresh`);
-  const site = await startFixtureServer();
-  sites.push(site);
-  const calls = await benchModelCalls(ctx, worker, modelCalls, site);
-  const rssAfterWork = processRssMb(worker.pid);
-  await worker.stop();
-  if (profileDir) workerThroughput.profile = summarizeWorkerProfile(worker, window);
-
-  log(`memory: ${sizes.memoryJobs} queued jobs, a worker whose model never answers`);
-  const runtimes: Runtime[] = sizes.quick ? ['tsx'] : ['tsx', 'compiled'];
-  if (runtimes.includes('compiled')) {
-    log('building dist/ for the compiled worker (npm run build)');
-    buildDist();
+  const results: Partial<Results> = {};
+  if (want('bulkAccept')) {
+    log(`bulkAccept: bulk route vs raw addBulk, ${sizes.bulkIds} ids, ${sizes.bulkSamples} samples each`);
+    results.bulkAccept = await benchBulkAccept(ctx, accept, acceptSources);
   }
-  const memory = await benchMemory(ctx, accept, acceptSources, runtimes);
-  log(`ingest: ${sizes.ingestPages} pages over ${sizes.ingestSites} fixture sites, default concurrency`);
-  const ingestResult = await benchIngest(ctx, ingest);
+  if (want('auth')) {
+    log(`auth: ${sizes.authRounds} round(s) x 3 routes x ${sizes.authSeconds} s`);
+    results.auth = await benchAuth(ctx, accept);
+  }
 
-  const results: Results = {
-    bulkAccept,
-    workerThroughput,
-    modelCalls: calls,
-    ingest: ingestResult,
-    memory: { ...memory, workerRssMbAfterThroughput: round(rssAfterWork ?? NaN, 1) },
-    auth,
-  };
+  let rssAfterWork: number | undefined;
+  if (throughputRun) {
+    log(`workerThroughput: ${sizes.throughputJobs} jobs, one worker at concurrency ${sizes.concurrency}`);
+    const worker = await startWorker(
+      ctx,
+      'worker (throughput)',
+      { WORKER_CONCURRENCY: String(sizes.concurrency) },
+      { profile: true },
+    );
+    children.push(worker);
+    // One round of jobs first: loading the tokenizer and JIT warm-up belong to a worker's start, not its rate.
+    await benchWorkerThroughput(ctx, worker, throughput, warmupSources);
+    const { result: workerThroughput, window } = await benchWorkerThroughput(
+      ctx,
+      worker,
+      throughput,
+      throughputSources,
+    );
+    results.workerThroughput = workerThroughput;
+    if (want('modelCalls')) {
+      log(`modelCalls: ${sizes.modelCallSources} fixture pages: ingest, generate twice, refresh`);
+      const site = await startFixtureServer();
+      sites.push(site);
+      results.modelCalls = await benchModelCalls(ctx, worker, modelCalls, site);
+    }
+    rssAfterWork = processRssMb(worker.pid);
+    await worker.stop();
+    if (profileDir) workerThroughput.profile = summarizeWorkerProfile(worker, window);
+  }
+
+  if (want('memory')) {
+    log(`memory: ${sizes.memoryJobs} queued jobs, a worker whose model never answers`);
+    const runtimes: Runtime[] = sizes.quick ? ['tsx'] : ['tsx', 'compiled'];
+    if (runtimes.includes('compiled')) {
+      log('building dist/ for the compiled worker (npm run build)');
+      buildDist();
+    }
+    const memory = await benchMemory(ctx, accept, acceptSources, runtimes);
+    results.memory = { ...memory, workerRssMbAfterThroughput: round(rssAfterWork ?? NaN, 1) };
+  }
+  if (want('ingest')) {
+    log(`ingest: ${sizes.ingestPages} pages over ${sizes.ingestSites} fixture sites, default concurrency`);
+    const { result, worker, window } = await benchIngest(ctx, ingest);
+    if (profileDir) result.profile = summarizeWorkerProfile(worker, window);
+    results.ingest = result;
+  }
+  if (want('candidatesAtScale')) {
+    log(
+      `candidatesAtScale: the candidate search at ${sizes.candidateSmall} and ${sizes.candidateLarge} live articles`,
+    );
+    results.candidatesAtScale = await benchCandidatesScale(ctx);
+  }
+
+  if (only) {
+    mkdirSync(path.dirname(outFile), { recursive: true });
+    writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
+    console.log(JSON.stringify(results, (key, value: unknown) => (key === 'profile' ? undefined : value), 2));
+    log(`wrote ${path.relative(process.cwd(), outFile)}`);
+    return;
+  }
+  await completeRun(results as Results, loadAtStart, machine);
+}
+
+async function completeRun(results: Results, loadAtStart: number, machine: MachineInfo): Promise<void> {
   const run = runInfo(results, {
     date: new Date().toISOString(),
     quick: sizes.quick,
@@ -239,7 +274,7 @@ async function main(): Promise<void> {
   if (profileDir) log(`CPU profile of the throughput worker in ${path.relative(process.cwd(), profileDir)}`);
 }
 
-/** The throughput worker's main-thread profile, cut to the measured run, printed and kept in the results. */
+/** A measured worker's main-thread profile, cut to the measured run, printed and kept in the results. */
 function summarizeWorkerProfile(worker: Child, window: MonotonicWindow): unknown {
   const dir = path.join(profileDir!, profileFolderName(worker.name));
   // Node names profiles CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile; thread 0 is the main thread.
@@ -250,9 +285,7 @@ function summarizeWorkerProfile(worker: Child, window: MonotonicWindow): unknown
   }
   const file = path.join(dir, main);
   const summary = summarize(readProfile(file), 15, window);
-  console.log(
-    `\nCPU profile of the throughput worker during the measured run (${path.relative(ROOT, file)}):`,
-  );
+  console.log(`\nCPU profile of ${worker.name} during the measured run (${path.relative(ROOT, file)}):`);
   printSummary(summary);
   console.log('');
   const busyMs = round(summary.totalMs - summary.idleMs, 1);

@@ -91,6 +91,7 @@ export function createDeps(
   const web = createWebClient({ ...options.web, allowPrivateAddresses: config.allowPrivateUrls });
   const crawler = createDeepCrawler(web, { ...CRAWL_DEFAULTS, ...options.crawlLimits });
   const jobEvents = createJobEvents(connections.databaseUrl, logger);
+  const keys = createKeysService(pool, logger, { databaseUrl: connections.databaseUrl });
   const sources = createSourcesService(pool, createIngestEnqueuer(queues.ingest, logger), crawler, articles);
   const quotas = createWorkspaceQuotas(pool, {
     maxQueuedJobs: config.workspaceMaxQueuedJobs,
@@ -103,7 +104,7 @@ export function createDeps(
     pool,
     redis,
     redisUrl: connections.redisUrl,
-    keys: createKeysService(pool, logger),
+    keys,
     folders: createFoldersService(pool),
     articles,
     tree: createTreeService(pool, articles),
@@ -132,6 +133,7 @@ export function createDeps(
     },
     async close() {
       await jobEvents.close();
+      await keys.close();
       await Promise.all(Object.values(queues).map((queue) => closeQueue(queue, logger)));
       await web.close();
       await closeRedis(redis);

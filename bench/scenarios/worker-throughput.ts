@@ -67,7 +67,7 @@ export interface MonotonicWindow {
   toUs: number;
 }
 
-const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+export const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
 /** Sends the sources to the bulk route in requests of at most 1000; returns the job IDs. */
 export async function bulkGenerate(

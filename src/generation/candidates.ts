@@ -1,6 +1,6 @@
 // What a decision is made against: the existing live articles that may already cover the source (the
 // linked one first, then the best full-text matches) and the folders a new article can go into.
-import type { Queryable } from '../lib/db.js';
+import { prepared, type Queryable } from '../lib/db.js';
 import type { CandidateArticle, FolderChoice } from '../writers/writer.js';
 
 export const CANDIDATE_LIMIT = 5;
@@ -71,48 +71,121 @@ export async function findCandidates(
   }
   const terms = queryTerms(options.title, options.body);
   if (terms.length > 0) {
-    // An OR of a page's terms matches most of a knowledge base, and cover density (ts_rank_cd) over
-    // every match cost ~10 ms of PostgreSQL CPU per job at 300 articles, growing with the base
-    // (bench/README.md, workerThroughput). ts_rank, ~8x cheaper, picks a shortlist; cover density
-    // still orders it (the same top 5 on the benchmark's corpus).
-    const { rows } = await db.query<ArticleRow>(
-      `WITH shortlist AS (
-         SELECT ${ARTICLE_COLUMNS}, a.search, query
-         FROM articles a, to_tsquery('english', $2) AS query
-         WHERE a.workspace_id = $1 AND NOT a.is_draft AND a.search @@ query
-           AND ($3::uuid IS NULL OR a.id <> $3)
-           AND ($4::uuid[] IS NULL OR a.parent_folder_id = ANY($4))
-         ORDER BY ts_rank(a.search, query) DESC, a.id
-         LIMIT $6)
-       SELECT id, title, "mainKnowledge", questions, keywords, "parentFolderId", version
-       FROM shortlist
-       ORDER BY ts_rank_cd(search, query) DESC, id
-       LIMIT $5`,
-      [
+    const frequent = await frequentLexemes(db);
+    const { rows } = await db.query<ArticleRow>({
+      ...CANDIDATE_QUERY,
+      values: [
         workspaceId,
-        terms.join(' | '),
+        terms.join(' '),
         options.linkedArticleId,
         options.folderScope ?? null,
         CANDIDATE_LIMIT - candidates.length,
         SHORTLIST_LIMIT,
+        frequent,
+        TOP_UP_SCAN_LIMIT,
       ],
-    );
+    });
     candidates.push(...rows.map((row) => ({ ...row, linked: false })));
   }
   return candidates;
 }
 
+/**
+ * An OR of a page's terms matches most of a knowledge base, and ranking every match grows with the base
+ * (~3 ms of PostgreSQL CPU at 300 live articles, ~230 ms at 50,000). So matches are found through the
+ * page's selective terms only: those that PostgreSQL's statistics of the `search` column
+ * (most_common_elems, kept by ANALYZE) do not show in more than RARE_TERM_MAX_ARTICLES articles or
+ * RARE_TERM_MAX_SHARE of them. Each such term matches about that many articles at most, so the GIN index
+ * hands over a bounded set whatever the size of the base; ts_rank over every term of the page picks a
+ * shortlist of it, and cover density (ts_rank_cd) orders that.
+ *
+ * When the selective terms find fewer than the candidates wanted (a page without one, or a small
+ * workspace in a large table), the shortlist is topped up, below them, from the first TOP_UP_SCAN_LIMIT
+ * matches of the full query, ranked. The top-up matches with ts_match_vq (the function behind @@), which
+ * no index serves: the planner cannot know how selective a query built at run time is, and through the
+ * GIN index even the first 500 matches cost a bitmap of every match in the table, while through the
+ * workspace's rows they cost about 500 rows. Its scan is skipped at run time when not needed (a one-time
+ * filter).
+ *
+ * Lexemes come from PostgreSQL (to_tsvector), so the filter and the stored vectors stem alike; only
+ * letters and digits reach the query (queryTerms), so page text cannot inject tsquery syntax.
+ */
+const CANDIDATE_QUERY = prepared(`
+  WITH lexemes AS (
+    SELECT DISTINCT l.lexeme FROM unnest(to_tsvector('english', $2)) AS l),
+  query AS (
+    SELECT to_tsquery('simple', string_agg(lexeme, ' | ')) AS full_query,
+      to_tsquery('simple', coalesce(string_agg(lexeme, ' | ') FILTER (WHERE lexeme <> ALL ($7::text[])), '')) AS rare_query
+    FROM lexemes),
+  scope AS NOT MATERIALIZED (
+    SELECT a.id, a.search FROM articles a
+    WHERE a.workspace_id = $1 AND NOT a.is_draft
+      AND ($3::uuid IS NULL OR a.id <> $3) AND ($4::uuid[] IS NULL OR a.parent_folder_id = ANY($4))),
+  selective AS (
+    SELECT s.id, s.search FROM scope s, query q WHERE s.search @@ q.rare_query
+    ORDER BY ts_rank(s.search, q.full_query) DESC, s.id LIMIT $6),
+  top_up AS (
+    SELECT m.id, m.search FROM (
+      SELECT s.id, s.search FROM scope s, query q
+      WHERE (SELECT count(*) FROM selective) < $5 AND ts_match_vq(s.search, q.full_query)
+        AND s.id NOT IN (SELECT id FROM selective)
+      LIMIT $8) m, query q
+    ORDER BY ts_rank(m.search, q.full_query) DESC, m.id LIMIT $6),
+  shortlist AS (SELECT id, search, 0 AS tier FROM selective UNION ALL SELECT id, search, 1 FROM top_up)
+  SELECT ${ARTICLE_COLUMNS}
+  FROM shortlist s JOIN articles a ON a.id = s.id, query q
+  ORDER BY s.tier, ts_rank_cd(s.search, q.full_query) DESC, a.id
+  LIMIT $5`);
+
+/** How many matches of the full query a top-up ranks at most (all of them on a small base). */
+const TOP_UP_SCAN_LIMIT = 500;
+/**
+ * A lexeme in more articles than this (or in more than this share of them) is not used to find
+ * candidates (see CANDIDATE_QUERY). The share keeps a small base from ranking nearly every article: on
+ * 300 articles a word in more than 15 of them tells little about which one a page is about.
+ */
+const RARE_TERM_MAX_ARTICLES = 200;
+const RARE_TERM_MAX_SHARE = 0.05;
+const STATISTICS_TTL_MS = 5 * 60_000;
+const frequentCache = new WeakMap<Queryable, { lexemes: string[]; readAt: number }>();
+
+/**
+ * The lexemes ANALYZE found in more than RARE_TERM_MAX_ARTICLES articles or RARE_TERM_MAX_SHARE of them
+ * (the whole table: the GIN index
+ * is shared by every workspace, so that is what a scan costs). Read at most every few minutes per
+ * connection pool: statistics move slowly, and a stale list only makes the filter a little wider or
+ * narrower. Empty before the first ANALYZE, which makes every term selective.
+ */
+async function frequentLexemes(db: Queryable): Promise<string[]> {
+  const cached = frequentCache.get(db);
+  if (cached && Date.now() - cached.readAt < STATISTICS_TTL_MS) return cached.lexemes;
+  const { rows } = await db.query<{ lexeme: string }>(
+    `SELECT e.lexeme
+     FROM pg_stats s, pg_class c,
+       unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e(lexeme, freq)
+     WHERE s.schemaname = current_schema() AND s.tablename = 'articles' AND s.attname = 'search'
+       AND c.oid = 'articles'::regclass AND e.lexeme IS NOT NULL
+       AND (e.freq * c.reltuples > $1 OR e.freq > $2)`,
+    [RARE_TERM_MAX_ARTICLES, RARE_TERM_MAX_SHARE],
+  );
+  const lexemes = rows.map((row) => row.lexeme);
+  frequentCache.set(db, { lexemes, readAt: Date.now() });
+  return lexemes;
+}
+
 /** Active folders with their path from the root, in tree order (stable across a batch). */
 export async function listFolderChoices(db: Queryable, workspaceId: string): Promise<FolderChoice[]> {
-  const { rows } = await db.query<FolderChoice>(
-    `WITH RECURSIVE tree AS (
+  const { rows } = await db.query<FolderChoice>({ ...FOLDER_CHOICES, values: [workspaceId, FOLDER_LIMIT] });
+  return rows;
+}
+
+// Every job lists the folders: parsed once per connection (lib/db.ts, prepared).
+const FOLDER_CHOICES = prepared(
+  `WITH RECURSIVE tree AS (
        SELECT id, title::text AS path, description, active, ARRAY[created_at::text, id::text] AS sort
        FROM folders WHERE workspace_id = $1 AND parent_id IS NULL
        UNION ALL
        SELECT f.id, t.path || ' / ' || f.title, f.description, t.active AND f.active, t.sort || ARRAY[f.created_at::text, f.id::text]
        FROM folders f JOIN tree t ON f.parent_id = t.id)
      SELECT id, path, description FROM tree WHERE active ORDER BY sort LIMIT $2`,
-    [workspaceId, FOLDER_LIMIT],
-  );
-  return rows;
-}
+);

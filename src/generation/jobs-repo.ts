@@ -1,4 +1,4 @@
-import type { Queryable } from '../lib/db.js';
+import { prepared, type Queryable } from '../lib/db.js';
 import type { JobStatus, Operation } from '../lib/operations.js';
 import type { Decision, Usage } from '../writers/writer.js';
 
@@ -62,6 +62,34 @@ const JOB_COLUMNS = `id, workspace_id AS "workspaceId", source_id AS "sourceId",
 const WORK_COLUMNS = `${JOB_COLUMNS}, origin, candidate_knowledge AS "candidateKnowledge", hc_event_id AS "hcEventId",
   allowed_ops AS "allowedOps", instructions, bot_id AS "botId", force`;
 
+// What every generate job runs, parsed once per connection (lib/db.ts, prepared).
+const START_WORK = prepared(
+  `UPDATE knowledge_jobs SET status = 'IN_PROGRESS', attempts = attempts + 1, error = NULL,
+     started_at = coalesce(started_at, now()), updated_at = now()
+   WHERE id = $1 AND workspace_id = $2 AND status IN ('PENDING', 'IN_PROGRESS')
+   RETURNING ${WORK_COLUMNS}`,
+);
+const ADD_USAGE = prepared(
+  `WITH job AS (
+     UPDATE knowledge_jobs SET model_calls = model_calls + 1, prompt_tokens = prompt_tokens + $2,
+       completion_tokens = completion_tokens + $3, cached_tokens = cached_tokens + $4, updated_at = now()
+     WHERE id = $1 RETURNING workspace_id)
+   INSERT INTO workspace_model_usage (workspace_id, day, tokens)
+   SELECT workspace_id, (now() AT TIME ZONE 'UTC')::date, $2::bigint + $3::bigint FROM job
+   ON CONFLICT (workspace_id, day) DO UPDATE SET tokens = workspace_model_usage.tokens + EXCLUDED.tokens`,
+);
+const COMPLETE = prepared(
+  `UPDATE knowledge_jobs SET status = 'COMPLETED', operation = $2, reason = $3, article_id = $4, decision = $5,
+     decision_key = $6, source_hash_read = $7, reused = $8, error = NULL, completed_at = now(), updated_at = now()
+   WHERE id = $1`,
+);
+const FIND_REUSABLE = prepared(
+  `SELECT id, decision, article_id AS "articleId" FROM knowledge_jobs
+   WHERE workspace_id = $1 AND decision_key = $2 AND status = 'COMPLETED' AND decision IS NOT NULL
+     AND decision_rejected_at IS NULL
+   ORDER BY completed_at DESC LIMIT 1`,
+);
+
 export function createJobsRepo(db: Queryable) {
   return {
     /**
@@ -113,28 +141,16 @@ export function createJobsRepo(db: Queryable) {
      * not this workspace's, or it is gone.
      */
     async startWork(workspaceId: string, id: string, tx: Queryable = db): Promise<JobWork | undefined> {
-      const { rows } = await tx.query<JobWork>(
-        `UPDATE knowledge_jobs SET status = 'IN_PROGRESS', attempts = attempts + 1, error = NULL,
-           started_at = coalesce(started_at, now()), updated_at = now()
-         WHERE id = $1 AND workspace_id = $2 AND status IN ('PENDING', 'IN_PROGRESS')
-         RETURNING ${WORK_COLUMNS}`,
-        [id, workspaceId],
-      );
+      const { rows } = await tx.query<JobWork>({ ...START_WORK, values: [id, workspaceId] });
       return rows[0];
     },
 
     /** Adds one model call's usage to the job, and its tokens to the workspace's day (the daily quota). */
     async addUsage(id: string, usage: Usage, tx: Queryable = db): Promise<void> {
-      await tx.query(
-        `WITH job AS (
-           UPDATE knowledge_jobs SET model_calls = model_calls + 1, prompt_tokens = prompt_tokens + $2,
-             completion_tokens = completion_tokens + $3, cached_tokens = cached_tokens + $4, updated_at = now()
-           WHERE id = $1 RETURNING workspace_id)
-         INSERT INTO workspace_model_usage (workspace_id, day, tokens)
-         SELECT workspace_id, (now() AT TIME ZONE 'UTC')::date, $2::bigint + $3::bigint FROM job
-         ON CONFLICT (workspace_id, day) DO UPDATE SET tokens = workspace_model_usage.tokens + EXCLUDED.tokens`,
-        [id, usage.promptTokens, usage.completionTokens, usage.cachedTokens],
-      );
+      await tx.query({
+        ...ADD_USAGE,
+        values: [id, usage.promptTokens, usage.completionTokens, usage.cachedTokens],
+      });
     },
 
     /** Records an error while the job may still be retried (the status stays IN_PROGRESS). */
@@ -171,11 +187,9 @@ export function createJobsRepo(db: Queryable) {
       },
       tx: Queryable = db,
     ): Promise<void> {
-      await tx.query(
-        `UPDATE knowledge_jobs SET status = 'COMPLETED', operation = $2, reason = $3, article_id = $4, decision = $5,
-           decision_key = $6, source_hash_read = $7, reused = $8, error = NULL, completed_at = now(), updated_at = now()
-         WHERE id = $1`,
-        [
+      await tx.query({
+        ...COMPLETE,
+        values: [
           id,
           outcome.operation,
           outcome.reason,
@@ -185,7 +199,7 @@ export function createJobsRepo(db: Queryable) {
           outcome.sourceHashRead,
           outcome.reused,
         ],
-      );
+      });
     },
 
     /**
@@ -197,13 +211,10 @@ export function createJobsRepo(db: Queryable) {
       decisionKey: string,
       tx: Queryable = db,
     ): Promise<{ id: string; decision: Decision; articleId: string | null } | undefined> {
-      const { rows } = await tx.query<{ id: string; decision: Decision; articleId: string | null }>(
-        `SELECT id, decision, article_id AS "articleId" FROM knowledge_jobs
-         WHERE workspace_id = $1 AND decision_key = $2 AND status = 'COMPLETED' AND decision IS NOT NULL
-           AND decision_rejected_at IS NULL
-         ORDER BY completed_at DESC LIMIT 1`,
-        [workspaceId, decisionKey],
-      );
+      const { rows } = await tx.query<{ id: string; decision: Decision; articleId: string | null }>({
+        ...FIND_REUSABLE,
+        values: [workspaceId, decisionKey],
+      });
       return rows[0];
     },
 

@@ -1,5 +1,5 @@
 // The pipeline's reads and writes of sources: the content a job decides on, and the outcome it records.
-import type { Queryable } from '../lib/db.js';
+import { prepared, type Queryable } from '../lib/db.js';
 import type { Operation } from '../lib/operations.js';
 
 export interface SourceForJob {
@@ -11,17 +11,23 @@ export interface SourceForJob {
   linkedKnowledgeId: string | null;
 }
 
+// Every generate job runs both: parsed once per connection (lib/db.ts, prepared).
+const LOAD_SOURCE = prepared(
+  `SELECT id, title, original_url AS "originalUrl", paragraphs, content_hash AS "contentHash",
+     linked_knowledge_id AS "linkedKnowledgeId"
+   FROM sources WHERE workspace_id = $1 AND id = $2`,
+);
+const RECORD_OUTCOME = prepared(
+  `UPDATE sources SET linked_operation = $3, linked_reason = $4, updated_at = now()
+   WHERE workspace_id = $1 AND id = $2`,
+);
+
 export async function loadSource(
   db: Queryable,
   workspaceId: string,
   sourceId: string,
 ): Promise<SourceForJob | undefined> {
-  const { rows } = await db.query<SourceForJob>(
-    `SELECT id, title, original_url AS "originalUrl", paragraphs, content_hash AS "contentHash",
-       linked_knowledge_id AS "linkedKnowledgeId"
-     FROM sources WHERE workspace_id = $1 AND id = $2`,
-    [workspaceId, sourceId],
-  );
+  const { rows } = await db.query<SourceForJob>({ ...LOAD_SOURCE, values: [workspaceId, sourceId] });
   return rows[0];
 }
 
@@ -32,10 +38,9 @@ export async function recordSourceOutcome(
   sourceId: string,
   outcome: { operation: Operation; reason: string },
 ): Promise<boolean> {
-  const { rowCount } = await db.query(
-    `UPDATE sources SET linked_operation = $3, linked_reason = $4, updated_at = now()
-     WHERE workspace_id = $1 AND id = $2`,
-    [workspaceId, sourceId, outcome.operation, outcome.reason],
-  );
+  const { rowCount } = await db.query({
+    ...RECORD_OUTCOME,
+    values: [workspaceId, sourceId, outcome.operation, outcome.reason],
+  });
   return (rowCount ?? 0) > 0;
 }

@@ -1,6 +1,7 @@
 import { withTransaction, type Pool, type PoolClient } from '../lib/db.js';
 import { randomBase62, sha256 } from '../lib/hashing.js';
 import type { Logger } from '../lib/logger.js';
+import { createKeyCache, type KeyCache } from './key-cache.js';
 import { createKeysRepo, type ApiKeyRow, type Scope } from './keys-repo.js';
 
 export type { Scope };
@@ -26,9 +27,34 @@ export interface CreatedKey {
   scopes: Scope[];
 }
 
-export function createKeysService(pool: Pool, logger: Logger) {
+export interface KeysServiceOptions {
+  /**
+   * Where to LISTEN for key changes. With it, verified keys are cached for a few seconds (key-cache.ts);
+   * without it (the CLI, scripts) every call looks the key up.
+   */
+  databaseUrl?: string;
+  cacheTtlMs?: number;
+}
+
+export function createKeysService(pool: Pool, logger: Logger, options: KeysServiceOptions = {}) {
   const repo = createKeysRepo(pool);
   const lastTouched = new Map<string, number>();
+  const cache: KeyCache<AuthContext> | undefined = options.databaseUrl
+    ? createKeyCache(options.databaseUrl, logger, { ttlMs: options.cacheTtlMs })
+    : undefined;
+
+  /** `lastUsedAt` at most once a minute per key and process, off the request's path. */
+  function touch(keyId: string): void {
+    const now = Date.now();
+    if (now - (lastTouched.get(keyId) ?? 0) < TOUCH_INTERVAL_MS) return;
+    lastTouched.set(keyId, now);
+    repo.touch(keyId).catch((error: unknown) => logger.warn({ err: error }, 'could not record API key use'));
+  }
+
+  async function lookUp(keyHash: Buffer): Promise<AuthContext | undefined> {
+    const row = await repo.findActiveByHash(keyHash);
+    return row && { keyId: row.id, workspaceId: row.workspaceId, scopes: row.scopes };
+  }
 
   /** A new key in the workspace of that name (created on first use); only its hash is stored. */
   async function insertKey(workspaceName: string, scopes: Scope[], tx: PoolClient): Promise<CreatedKey> {
@@ -57,25 +83,31 @@ export function createKeysService(pool: Pool, logger: Logger) {
     },
 
     list: (): Promise<ApiKeyRow[]> => repo.list(),
-    revoke: (id: string) => repo.revoke(id),
+    async revoke(id: string) {
+      const outcome = await repo.revoke(id);
+      cache?.evict(id);
+      return outcome;
+    },
 
     /**
      * Looks the key up by its SHA-256: unknown, revoked and mistyped keys all take the same path (one indexed
-     * lookup), so response time says nothing about which it was.
+     * lookup; only keys found valid are cached), so response time says nothing about which it was.
      */
     async authenticate(presented: string): Promise<AuthContext | undefined> {
       if (!API_KEY_PATTERN.test(presented)) return undefined;
-      const row = await repo.findActiveByHash(sha256(presented));
-      if (!row) return undefined;
-      const now = Date.now();
-      if (now - (lastTouched.get(row.id) ?? 0) >= TOUCH_INTERVAL_MS) {
-        lastTouched.set(row.id, now);
-        repo
-          .touch(row.id)
-          .catch((error: unknown) => logger.warn({ err: error }, 'could not record API key use'));
+      const keyHash = sha256(presented);
+      const cacheKey = keyHash.toString('hex');
+      let auth = cache?.get(cacheKey);
+      if (!auth) {
+        const epoch = cache?.epoch ?? 0;
+        auth = await lookUp(keyHash);
+        if (auth) cache?.set(cacheKey, auth, epoch);
       }
-      return { keyId: row.id, workspaceId: row.workspaceId, scopes: row.scopes };
+      if (auth) touch(auth.keyId);
+      return auth;
     },
+
+    close: async (): Promise<void> => cache?.close(),
   };
 }
 

@@ -1,6 +1,6 @@
 // SQL for the `articles` and `article_versions` tables (live and draft articles in one table).
 import type { ArticleContent } from '../lib/article-content.js';
-import type { Queryable } from '../lib/db.js';
+import { prepared, type Queryable } from '../lib/db.js';
 import type { Operation } from '../lib/operations.js';
 
 /** The fields one version holds (archived in `article_versions`). */
@@ -109,6 +109,15 @@ const INSERT_PLACEHOLDERS = [
   'clock_timestamp()',
 ].join(', ');
 
+// Every generation job writing a draft runs both: parsed once per connection (lib/db.ts, prepared).
+const INSERT_FOR_JOB = prepared(
+  `INSERT INTO articles (${INSERT_COLUMNS}) VALUES (${INSERT_PLACEHOLDERS})
+   ON CONFLICT (background_job_id) DO NOTHING RETURNING ${ARTICLE_COLUMNS}`,
+);
+const FIND_BY_JOB = prepared(
+  `SELECT ${ARTICLE_COLUMNS} FROM articles WHERE workspace_id = $1 AND background_job_id = $2`,
+);
+
 export interface ListFilter {
   isDraft?: boolean;
   parentFolderId?: string;
@@ -133,11 +142,10 @@ export function createArticlesRepo(db: Queryable) {
       row: NewArticleRow & { backgroundJobId: string },
       tx: Queryable = db,
     ): Promise<ArticleRow | undefined> {
-      const { rows } = await tx.query<ArticleRow>(
-        `INSERT INTO articles (${INSERT_COLUMNS}) VALUES (${INSERT_PLACEHOLDERS})
-         ON CONFLICT (background_job_id) DO NOTHING RETURNING ${ARTICLE_COLUMNS}`,
-        insertValues(workspaceId, row),
-      );
+      const { rows } = await tx.query<ArticleRow>({
+        ...INSERT_FOR_JOB,
+        values: insertValues(workspaceId, row),
+      });
       return rows[0];
     },
 
@@ -156,10 +164,10 @@ export function createArticlesRepo(db: Queryable) {
     },
 
     async findByJob(workspaceId: string, backgroundJobId: string, tx: Queryable = db) {
-      const { rows } = await tx.query<ArticleRow>(
-        `SELECT ${ARTICLE_COLUMNS} FROM articles WHERE workspace_id = $1 AND background_job_id = $2`,
-        [workspaceId, backgroundJobId],
-      );
+      const { rows } = await tx.query<ArticleRow>({
+        ...FIND_BY_JOB,
+        values: [workspaceId, backgroundJobId],
+      });
       return rows[0];
     },
 

@@ -1,4 +1,4 @@
-import type { Queryable } from '../lib/db.js';
+import { prepared, type Queryable } from '../lib/db.js';
 
 export interface FolderRow {
   id: string;
@@ -13,6 +13,9 @@ export interface FolderRow {
 
 const FOLDER_COLUMNS = `id, workspace_id AS "workspaceId", parent_id AS "parentFolderId", title, description, active,
   created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+// Run by every generation job that adds an article: parsed once per connection (lib/db.ts, prepared).
+const FIND_FOLDER = prepared(`SELECT ${FOLDER_COLUMNS} FROM folders WHERE workspace_id = $1 AND id = $2`);
 
 export function createFoldersRepo(db: Queryable) {
   return {
@@ -32,10 +35,7 @@ export function createFoldersRepo(db: Queryable) {
     },
 
     async find(workspaceId: string, id: string, tx: Queryable = db): Promise<FolderRow | undefined> {
-      const { rows } = await tx.query<FolderRow>(
-        `SELECT ${FOLDER_COLUMNS} FROM folders WHERE workspace_id = $1 AND id = $2`,
-        [workspaceId, id],
-      );
+      const { rows } = await tx.query<FolderRow>({ ...FIND_FOLDER, values: [workspaceId, id] });
       return rows[0];
     },
 
