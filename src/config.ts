@@ -1,4 +1,4 @@
-// Configuration: every environment variable of DESIGN.md §5 (plus a few operating knobs), parsed once
+// Configuration: every environment variable of docs/architecture.md §6 (plus a few operating knobs), parsed once
 // with zod into a frozen, typed object. No other module reads process.env.
 import path from 'node:path';
 import { z } from 'zod';

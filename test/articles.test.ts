@@ -1,4 +1,4 @@
-// Articles (API.md §5): create, update, delete, move, list and by-IDs, with errors, scopes and isolation.
+// Articles (docs/api.md §5): create, update, delete, move, list and by-IDs, with errors, scopes and isolation.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestContext, type TestKey } from './helpers/app.js';

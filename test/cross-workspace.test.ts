@@ -1,7 +1,7 @@
-// Issue 6 test 7: cross-workspace probes. With workspace B's key, every route that takes an ID (sources,
+// Cross-workspace probes. With workspace B's key, every route that takes an ID (sources,
 // knowledge jobs, articles, drafts, folders, junctions, job events) is tried on workspace A's IDs: nothing of
 // A is read (no A ID or title in any answer but the refusal naming the ID asked for) and nothing is changed
-// (A's rows are identical afterwards). Source routes answer 403 (API.md §3), the others 404.
+// (A's rows are identical afterwards). Source routes answer 403 (docs/api.md §3), the others 404.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestContext, type TestKey } from './helpers/app.js';
 import { insertSource } from './helpers/generation.js';
@@ -111,7 +111,7 @@ interface Probe {
 function probesOn(a: WorkspaceA, b: { folder: string; article: string }): Probe[] {
   const content = articleBody(a.folder);
   return [
-    // Sources: 403 for an ID of another workspace (API.md §1, §3).
+    // Sources: 403 for an ID of another workspace (docs/api.md §1, §3).
     { name: 'get source', method: 'get', path: `/v2/documents/public/${a.source}`, status: 403 },
     {
       name: 'refresh source',

@@ -1,4 +1,4 @@
-// The error format of API.md §1 for every kind of error the HTTP edge produces.
+// The error format of docs/api.md §1 for every kind of error the HTTP edge produces.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestContext, type TestKey } from './helpers/app.js';
 

@@ -1,4 +1,4 @@
-// The generation routes' contract (API.md §4): validation, ownership, scopes, response shapes.
+// The generation routes' contract (docs/api.md §4): validation, ownership, scopes, response shapes.
 // Workers are not started here, so jobs stay PENDING.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Review and publish (API.md §5): fork, publish, stale forks, versions, rollback and diff.
+// Review and publish (docs/api.md §5): fork, publish, stale forks, versions, rollback and diff.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestContext, type TestKey } from './helpers/app.js';

@@ -1,4 +1,4 @@
-// One renderer for every error response, in the format of API.md §1:
+// One renderer for every error response, in the format of docs/api.md §1:
 // { statusCode, error, message, code, details? } — never a stack trace.
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';

@@ -1,5 +1,5 @@
 // Error messages phrased to follow the field name ("documentIds must contain at least 1 item"), so every
-// validation error names the field at fault (API.md §1).
+// validation error names the field at fault (docs/api.md §1).
 import { z } from 'zod';
 import type { $ZodRawIssue } from 'zod/v4/core';
 

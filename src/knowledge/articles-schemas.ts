@@ -1,4 +1,4 @@
-// Wire shapes of articles (API.md §5): the article object, request bodies and queries.
+// Wire shapes of articles (docs/api.md §5): the article object, request bodies and queries.
 import { z } from 'zod';
 import { IdArray, Timestamp, Uuid } from '../http/schemas.js';
 import { ArticleContentShapeSchema } from '../lib/article-content.js';

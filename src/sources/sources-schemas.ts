@@ -7,7 +7,7 @@ export type SourceType = (typeof SOURCE_TYPES)[number];
 /** Ingest takes every type but raw files, which are uploaded, not fetched (Fini's ingest route). */
 export const INGESTABLE_SOURCE_TYPES = ['web', 'googledrive', 'zendesk', 'notion', 'confluence'] as const;
 
-/** The source object of API.md §3 ("document" on the wire). The schema is also the output whitelist. */
+/** The source object of docs/api.md §3 ("document" on the wire). The schema is also the output whitelist. */
 export const SourceSchema = z.object({
   id: Uuid,
   source: z.enum(SOURCE_TYPES),
@@ -109,7 +109,7 @@ export type DeepCrawlBody = z.infer<typeof DeepCrawlBodySchema>;
 export const DeepCrawlResponseSchema = z.object({ data: z.array(z.string()), message: z.string() });
 export type DeepCrawlResponse = z.infer<typeof DeepCrawlResponseSchema>;
 
-/** Providers of the discovery/registration routes (API.md §2). */
+/** Providers of the discovery/registration routes (docs/api.md §2). */
 export const PROVIDERS = ['notion', 'zendesk', 'confluence'] as const;
 export const ProviderParamsSchema = z.object({ provider: z.enum(PROVIDERS) });
 

@@ -1,6 +1,6 @@
 // The `openai` writer: the official SDK against any OpenAI-compatible endpoint (OpenAI, vLLM, Ollama,
 // llama.cpp…), strict JSON-schema structured outputs, failures sorted into WriterError kinds so the
-// job knows whether to retry, pause the queue, give up or repair (DESIGN.md §4).
+// job knows whether to retry, pause the queue, give up or repair (docs/architecture.md §4).
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import type {
@@ -29,7 +29,7 @@ export const DEFAULT_MAX_RETRIES = 2;
  * The longest `Retry-After` the SDK may sleep through inside one call. openai 6.30.1 obeys any
  * `retry-after` the server sends (even minutes) and its sleep ignores the abort signal, so a long
  * wait would hold a worker slot, silently, and delay shutdown. Longer waits surface at once as
- * `rate-limited` with `retryAfterMs`, and the job pauses the queue instead (issue 5, "Failures").
+ * `rate-limited` with `retryAfterMs`, and the job pauses the queue instead (docs/architecture.md §4, failures).
  */
 export const DEFAULT_MAX_IN_CALL_RETRY_AFTER_MS = 10_000;
 /** Room for a complete article; an answer cut off at this limit is `malformed` (finish_reason length). */
@@ -225,7 +225,7 @@ export function createOpenAIWriter(options: OpenAIWriterOptions): Writer {
   const client = new OpenAI({
     apiKey: options.apiKey,
     baseURL,
-    // Explicit, so the SDK never falls back to reading OPENAI_* from the environment (STYLE.md rule 2).
+    // Explicit, so the SDK never falls back to reading OPENAI_* from the environment: config.ts alone reads it.
     organization: null,
     project: null,
     timeout: timeoutMs,
