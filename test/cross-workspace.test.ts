@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestContext, type TestKey } from './helpers/app.js';
 import { insertSource } from './helpers/generation.js';
-import { articleBody, knowledge } from './helpers/knowledge.js';
+import { articleBody, articleContent, knowledge } from './helpers/knowledge.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -33,7 +33,7 @@ async function workspaceA(): Promise<WorkspaceA> {
   const subfolder = await kb.folder('A-Refunds-Secret', folder.id);
   const article = await kb.article(folder.id, { title: 'A-Article-Secret' });
   await kb.update(article.id, {
-    ...articleBody(folder.id, { title: 'A-Article-Secret' }),
+    ...articleContent({ title: 'A-Article-Secret' }),
     mainKnowledge: 'v2',
   });
   const draft = await kb.fork(article.id, { title: 'A-Draft-Secret' });
@@ -168,7 +168,7 @@ function probesOn(a: WorkspaceA, b: { folder: string; article: string }): Probe[
       name: 'update article',
       method: 'put',
       path: `/v2/hc-articles/${a.article}/public`,
-      body: content,
+      body: articleContent(),
       status: 404,
     },
     { name: 'delete article', method: 'delete', path: `/v2/hc-articles/${a.article}/public`, status: 404 },

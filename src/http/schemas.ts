@@ -6,6 +6,17 @@ import { ERROR_CODES } from '../lib/errors.js';
 export const BODY_LIMIT_BYTES = 1_048_576;
 
 export const Uuid = z.uuid();
+
+/**
+ * A body field Fini documents as accepted and ignored: any value passes and is dropped. Request bodies are
+ * otherwise strict objects (z.strictObject), so a misspelt field is a 400 naming it (zod-messages.ts), not
+ * a silent default.
+ */
+export const IgnoredField = z
+  .unknown()
+  .transform(() => undefined)
+  .optional()
+  .describe('accepted and ignored, as Fini does');
 export const IdParamsSchema = z.object({ id: Uuid });
 export const Timestamp = z.string().describe('ISO 8601 UTC with milliseconds');
 

@@ -37,7 +37,7 @@ export type Source = z.infer<typeof SourceSchema>;
 const MAX_URL_LENGTH = 2048;
 const UrlOrIdArray = z.array(z.string().min(1).max(MAX_URL_LENGTH)).max(1000);
 
-export const IngestBodySchema = z.object({
+export const IngestBodySchema = z.strictObject({
   source: z.enum(INGESTABLE_SOURCE_TYPES).default('web'),
   documentIdsToAdd: UrlOrIdArray.optional(),
   documentIdsToRefresh: UrlOrIdArray.optional(),
@@ -52,7 +52,7 @@ export const IngestResponseSchema = z.object({
 });
 export type IngestResponse = z.infer<typeof IngestResponseSchema>;
 
-export const RefreshBodySchema = z.object({ documentIds: IdArray });
+export const RefreshBodySchema = z.strictObject({ documentIds: IdArray });
 export const RefreshResponseSchema = z.array(Uuid).describe('the IDs accepted for refresh');
 
 const limitParam = z
@@ -87,7 +87,7 @@ export type ListQuery = z.infer<typeof ListQuerySchema>;
 export const ListResponseSchema = z.object({ documents: z.array(SourceSchema), hasMore: z.boolean() });
 export type ListResponse = z.infer<typeof ListResponseSchema>;
 
-export const DeleteBodySchema = z.object({
+export const DeleteBodySchema = z.strictObject({
   documentIds: IdArray,
   deleteArticles: z.boolean().default(false),
 });
@@ -100,7 +100,7 @@ export const DeleteResponseSchema = z.object({
 export type DeleteResponse = z.infer<typeof DeleteResponseSchema>;
 
 export const MAX_CRAWL_LIMIT = 1000;
-export const DeepCrawlBodySchema = z.object({
+export const DeepCrawlBodySchema = z.strictObject({
   links: z.array(z.string().min(1).max(MAX_URL_LENGTH)).min(1).max(50),
   limit: z.number().int().min(1).max(MAX_CRAWL_LIMIT).default(250),
 });
@@ -113,10 +113,10 @@ export type DeepCrawlResponse = z.infer<typeof DeepCrawlResponseSchema>;
 export const PROVIDERS = ['notion', 'zendesk', 'confluence'] as const;
 export const ProviderParamsSchema = z.object({ provider: z.enum(PROVIDERS) });
 
-export const RegisterResourcesBodySchema = z.object({
+export const RegisterResourcesBodySchema = z.strictObject({
   resources: z
     .array(
-      z.object({
+      z.strictObject({
         externalId: z.string().min(1),
         title: z.string().min(1),
         originalUrl: z.string().min(1),
