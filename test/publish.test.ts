@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestContext, type TestKey } from './helpers/app.js';
-import { articleBody, articleContent, knowledge, type WireArticle } from './helpers/knowledge.js';
+import { articleContent, knowledge, type WireArticle } from './helpers/knowledge.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
