@@ -215,6 +215,21 @@ describe('job status', () => {
     expect((await ctx.http().get('/v2/knowledge/public/jobs/123').set(key.header)).status).toBe(400);
   });
 
+  it('the event stream says jobIds is required when it is missing or empty, and names a malformed one', async () => {
+    for (const query of ['', '?jobIds=', '?jobIds=,']) {
+      const response = await ctx.http().get(`/v2/knowledge/public/jobs/events${query}`).set(key.header);
+      expect(response.status, query).toBe(400);
+      expect(response.body, query).toMatchObject({
+        code: 'VALIDATION',
+        message: 'jobIds is required',
+        details: [{ field: 'jobIds', message: 'is required' }],
+      });
+    }
+    const malformed = await ctx.http().get('/v2/knowledge/public/jobs/events?jobIds=nope').set(key.header);
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.message).toBe('jobIds[0] must be a UUID');
+  });
+
   it('needs only the read scope', async () => {
     const [job] = (await bulk({ documentIds: [sources[1]], origin: 'sources' })).body.jobs as {
       backgroundJobId: string;

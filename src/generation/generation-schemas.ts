@@ -83,16 +83,20 @@ export type Job = z.infer<typeof JobSchema>;
 
 export const JobsStatusBodySchema = z.strictObject({ jobIds: IdArray });
 
-/** `?jobIds=a,b,c` (or repeated `jobIds=`): up to 1000 job IDs. */
+/** `?jobIds=a,b,c` (or repeated `jobIds=`): up to 1000 job IDs. Missing or empty: "jobIds is required". */
 export const JobEventsQuerySchema = z.object({
   jobIds: z
-    .union([z.string(), z.array(z.string())])
+    .union([z.string(), z.array(z.string())], {
+      error: (issue) =>
+        issue.input === undefined ? 'is required' : 'must be a comma-separated list of job IDs',
+    })
     .transform((value) =>
       (Array.isArray(value) ? value : [value])
         .flatMap((part) => part.split(','))
         .map((id) => id.trim())
         .filter(Boolean),
     )
+    .refine((ids) => ids.length > 0, { error: 'is required' })
     .pipe(IdArray),
 });
 
