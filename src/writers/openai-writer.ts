@@ -92,6 +92,33 @@ function providerMessage(error: APIError): string {
   return error.message.replace(/^\d{3}\s*/u, '') || 'no message';
 }
 
+const CONNECTION_PROBLEMS: Record<string, string> = {
+  ECONNREFUSED: 'the connection was refused',
+  ENOTFOUND: 'its host name does not resolve',
+  EAI_AGAIN: 'its host name could not be resolved right now',
+  ETIMEDOUT: 'the connection timed out',
+  UND_ERR_CONNECT_TIMEOUT: 'the connection timed out',
+  ECONNRESET: 'the connection was dropped',
+  UND_ERR_SOCKET: 'the connection was dropped',
+  EHOSTUNREACH: 'its host is unreachable',
+  ENETUNREACH: 'its network is unreachable',
+};
+
+/**
+ * What went wrong with the connection, in words and without the address: the error codes of Node's net
+ * and DNS layers (and undici's) are looked up along the cause chain; the full error stays in `cause`.
+ */
+function connectionProblem(error: Error): string {
+  for (let cause: unknown = error.cause, depth = 0; cause instanceof Error && depth < 5; depth += 1) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code && CONNECTION_PROBLEMS[code]) return CONNECTION_PROBLEMS[code];
+    if (code?.startsWith('ERR_TLS') || /certificate/i.test(cause.message))
+      return 'its TLS certificate was not accepted';
+    cause = cause.cause;
+  }
+  return 'the connection failed';
+}
+
 /** Sorts an SDK failure into a WriterError kind. The API key never appears in a message. */
 export function toWriterError(
   error: unknown,
@@ -116,10 +143,10 @@ export function toWriterError(
     );
   }
   if (error instanceof APIConnectionError) {
-    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    // The message becomes the job's error, which API clients read: it names the setting, not the address.
     return new WriterError(
       'transient',
-      redact(`could not reach the model endpoint at ${context.baseURL}${cause}`),
+      `could not reach the model endpoint (OPENAI_BASE_URL): ${connectionProblem(error)}`,
       undefined,
       {
         cause: error,
