@@ -90,6 +90,7 @@ const EnvSchema = z.object({
   EMBEDDED_REDIS_PORT: integer(1, 65535).default(56379),
   SHUTDOWN_GRACE_MS: integer(0, 600_000).default(20_000),
   JOB_LOCK_MS: integer(1_000, 600_000).default(30_000),
+  TRUST_REQUEST_ID: booleanString.default(false),
 });
 
 export type Config = Readonly<{
@@ -120,6 +121,8 @@ export type Config = Readonly<{
   shutdownGraceMs: number;
   /** BullMQ lock duration: a job whose worker died is retried about this long after its last renewal. */
   jobLockMs: number;
+  /** Take a client's x-request-id as the request id (behind a proxy that sets it); else one is generated. */
+  trustRequestId: boolean;
 }>;
 
 export class ConfigError extends Error {
@@ -171,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedRedisPort: e.EMBEDDED_REDIS_PORT,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     jobLockMs: e.JOB_LOCK_MS,
+    trustRequestId: e.TRUST_REQUEST_ID,
   });
 }
 

@@ -1,7 +1,16 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
+import { AppError } from '../lib/errors.js';
 import { withTimeout } from '../lib/timeout.js';
+import { createAddressThrottle } from './address-throttle.js';
+import { ErrorResponseSchema } from './schemas.js';
+
+/**
+ * Readiness checks per client address and minute: far above any monitor's polling, low enough that nobody
+ * can turn /readyz (public, one PostgreSQL query and one Redis call each) into load on both.
+ */
+export const READYZ_PER_MINUTE = 120;
 
 /** A dependency that has not answered by then counts as down: monitoring needs an answer, not a hang. */
 const CHECK_TIMEOUT_MS = 2_000;
@@ -18,6 +27,7 @@ const Checks = z.record(z.enum(['database', 'redis']), z.string());
 
 export function healthRoutes(deps: ReadinessDeps): FastifyPluginAsyncZod {
   return async (app) => {
+    const throttle = createAddressThrottle({ max: READYZ_PER_MINUTE, windowMs: 60_000 });
     app.get(
       '/healthz',
       {
@@ -40,11 +50,20 @@ export function healthRoutes(deps: ReadinessDeps): FastifyPluginAsyncZod {
           security: [],
           response: {
             200: z.object({ status: z.literal('ok'), checks: Checks }),
+            429: ErrorResponseSchema,
             503: z.object({ status: z.literal('unavailable'), checks: Checks }),
           },
         },
       },
       async (request, reply) => {
+        if (throttle.hit(request.ip)) {
+          const seconds = throttle.retryAfterSeconds(request.ip);
+          reply.header('retry-after', seconds);
+          throw new AppError(
+            'RATE_LIMITED',
+            `readiness checks are limited to ${READYZ_PER_MINUTE} per minute per client address; retry in ${seconds} seconds`,
+          );
+        }
         const entries = Object.entries(CHECKS) as [
           keyof typeof CHECKS,
           (typeof CHECKS)[keyof typeof CHECKS],
