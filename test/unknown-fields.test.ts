@@ -85,6 +85,21 @@ describe('unknown body fields', () => {
     ]);
   });
 
+  it('quotes an odd or huge unknown key instead of echoing it whole', async () => {
+    const huge = 'k'.repeat(200_000);
+    const response = await ctx
+      .http()
+      .post('/v2/knowledge/public/jobs/status')
+      .set(key.header)
+      .send({ jobIds: [randomUUID()], [huge]: 1, '': 2 });
+    expect(response.status).toBe(400);
+    expect(response.body.details).toEqual([
+      { field: JSON.stringify('k'.repeat(100)), message: 'is not a known field' },
+      { field: '""', message: 'is not a known field' },
+    ]);
+    expect(response.text.length).toBeLessThan(1_000);
+  });
+
   it('accepts and ignores the fields Fini documents as ignored on article create', async () => {
     const folder = await knowledge(ctx, key).folder('Ignored fields');
     const response = await ctx

@@ -79,12 +79,15 @@ function editDistance(a: string, b: string): number {
 
 /** The known field a misspelt one most likely meant (as Stripe suggests), or undefined when none is close. */
 export function closestField(field: string, known: readonly string[]): string | undefined {
+  const allowed = Math.max(1, Math.floor(field.length / 3));
   let best: { name: string; distance: number } | undefined;
   for (const name of known) {
+    // The distance is at least the difference in length: a huge key costs nothing to rule out.
+    if (Math.abs(field.length - name.length) > allowed) continue;
     const distance = editDistance(field, name);
     if (!best || distance < best.distance) best = { name, distance };
   }
-  return best && best.distance <= Math.max(1, Math.floor(field.length / 3)) ? best.name : undefined;
+  return best && best.distance <= allowed ? best.name : undefined;
 }
 
 const MAX_LISTED = 20;
