@@ -1,4 +1,4 @@
-// What each benchmark runs: the full sizes of issue 7, or a smaller `--quick` run (under a minute, for CI;
+// What each benchmark runs: the full sizes that bench/README.md describes, or a smaller `--quick` run (under a minute, for CI;
 // its figures are not comparable with the full run's and nothing checks them).
 
 export interface BenchSizes {
@@ -79,5 +79,5 @@ export const QUICK_SIZES: BenchSizes = {
   candidatePasses: 1,
 };
 
-/** The bulk route takes at most this many IDs per request (API.md §1). */
+/** The bulk route takes at most this many IDs per request (docs/api.md §1). */
 export const MAX_IDS_PER_REQUEST = 1000;

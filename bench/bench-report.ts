@@ -1,4 +1,4 @@
-// The printed table and bench/results.json: the keys of issue 7 first (each section may carry more), then
+// The printed table and bench/results.json: the keys bench/README.md lists first (each section may carry more), then
 // `run` with the date, the machine, how busy it was, and which targets were met.
 import type { MachineInfo } from './bench-infra.js';
 import type { AuthResult } from './scenarios/auth-cost.js';

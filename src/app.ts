@@ -58,7 +58,8 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ap
     // No reverse proxy is assumed in front: bound how long a client may take to send its request.
     requestTimeout: 30_000,
     keepAliveTimeout: 72_000,
-    requestIdHeader: 'x-request-id',
+    // A client could otherwise choose the id its request is logged under (and collide with another's).
+    requestIdHeader: deps.config.trustRequestId ? 'x-request-id' : false,
     genReqId: () => randomUUID(),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   }).withTypeProvider<ZodTypeProvider>();

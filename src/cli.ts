@@ -1,4 +1,4 @@
-// `distill <command>`: run a role, apply migrations, or manage API keys (API.md §1: no HTTP route manages keys).
+// `distill <command>`: run a role, apply migrations, or manage API keys (docs/api.md §1: no HTTP route manages keys).
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createPool } from './lib/db.js';

@@ -1,4 +1,4 @@
-// Configuration: every environment variable of DESIGN.md §5 (plus a few operating knobs), parsed once
+// Configuration: every environment variable of docs/architecture.md §6 (plus a few operating knobs), parsed once
 // with zod into a frozen, typed object. No other module reads process.env.
 import path from 'node:path';
 import { z } from 'zod';
@@ -92,6 +92,7 @@ const EnvSchema = z.object({
   JOB_LOCK_MS: integer(1_000, 600_000).default(30_000),
   WORKSPACE_MAX_QUEUED_JOBS: integer(1, 10_000_000).optional(),
   WORKSPACE_MAX_TOKENS_PER_DAY: integer(1, 1_000_000_000_000).optional(),
+  TRUST_REQUEST_ID: booleanString.default(false),
 });
 
 export type Config = Readonly<{
@@ -126,6 +127,8 @@ export type Config = Readonly<{
   workspaceMaxQueuedJobs: number | undefined;
   /** Model tokens (prompt + completion) one workspace may spend per UTC day; unset = no limit. */
   workspaceMaxTokensPerDay: number | undefined;
+  /** Take a client's x-request-id as the request id (behind a proxy that sets it); else one is generated. */
+  trustRequestId: boolean;
 }>;
 
 export class ConfigError extends Error {
@@ -179,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobLockMs: e.JOB_LOCK_MS,
     workspaceMaxQueuedJobs: e.WORKSPACE_MAX_QUEUED_JOBS,
     workspaceMaxTokensPerDay: e.WORKSPACE_MAX_TOKENS_PER_DAY,
+    trustRequestId: e.TRUST_REQUEST_ID,
   });
 }
 

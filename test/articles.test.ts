@@ -1,8 +1,8 @@
-// Articles (API.md §5): create, update, delete, move, list and by-IDs, with errors, scopes and isolation.
+// Articles (docs/api.md §5): create, update, delete, move, list and by-IDs, with errors, scopes and isolation.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestContext, type TestKey } from './helpers/app.js';
-import { articleBody, knowledge, type WireArticle } from './helpers/knowledge.js';
+import { articleBody, articleContent, knowledge, type WireArticle } from './helpers/knowledge.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -96,7 +96,7 @@ describe('update article', () => {
     const kb = knowledge(ctx, key);
     const article = await kb.article((await kb.folder('Billing')).id);
     const updated = await kb.update(article.id, {
-      ...articleBody(article.parentFolderId!, { title: 'Cancel a plan', questions: ['How to cancel?'] }),
+      ...articleContent({ title: 'Cancel a plan', questions: ['How to cancel?'] }),
       public: false,
     });
     expect(updated).toMatchObject({
@@ -137,7 +137,7 @@ describe('update article', () => {
         .http()
         .put(`/v2/hc-articles/${id}/public`)
         .set(key.header)
-        .send(articleBody(theirs.parentFolderId!, { title: 'Hijacked' }));
+        .send(articleContent({ title: 'Hijacked' }));
       expect(response.status).toBe(404);
       expect(response.body.message).toBe(`article ${id} not found`);
     }

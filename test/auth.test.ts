@@ -1,4 +1,4 @@
-// The auth matrix of API.md §1, on product routes: folder create (write) and tree snapshot (read).
+// The auth matrix of docs/api.md §1, on product routes: folder create (write) and tree snapshot (read).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestContext } from './helpers/app.js';
 

@@ -1,12 +1,12 @@
-// Issue 6 test 7: cross-workspace probes. With workspace B's key, every route that takes an ID (sources,
+// Cross-workspace probes. With workspace B's key, every route that takes an ID (sources,
 // knowledge jobs, batches, articles, drafts and their review, folders, junctions, job events) is tried on
 // workspace A's IDs: nothing of A is read (no A ID or title in any answer but the refusal naming the ID
 // asked for) and nothing is changed
-// (A's rows are identical afterwards). Source routes answer 403 (API.md §3), the others 404.
+// (A's rows are identical afterwards). Source routes answer 403 (docs/api.md §3), the others 404.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestContext, type TestKey } from './helpers/app.js';
 import { insertSource } from './helpers/generation.js';
-import { articleBody, knowledge } from './helpers/knowledge.js';
+import { articleBody, articleContent, knowledge } from './helpers/knowledge.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -35,7 +35,7 @@ async function workspaceA(): Promise<WorkspaceA> {
   const subfolder = await kb.folder('A-Refunds-Secret', folder.id);
   const article = await kb.article(folder.id, { title: 'A-Article-Secret' });
   await kb.update(article.id, {
-    ...articleBody(folder.id, { title: 'A-Article-Secret' }),
+    ...articleContent({ title: 'A-Article-Secret' }),
     mainKnowledge: 'v2',
   });
   const draft = await kb.fork(article.id, { title: 'A-Draft-Secret' });
@@ -115,7 +115,7 @@ interface Probe {
 function probesOn(a: WorkspaceA, b: { folder: string; article: string }): Probe[] {
   const content = articleBody(a.folder);
   return [
-    // Sources: 403 for an ID of another workspace (API.md §1, §3).
+    // Sources: 403 for an ID of another workspace (docs/api.md §1, §3).
     { name: 'get source', method: 'get', path: `/v2/documents/public/${a.source}`, status: 403 },
     {
       name: 'refresh source',
@@ -194,7 +194,7 @@ function probesOn(a: WorkspaceA, b: { folder: string; article: string }): Probe[
       name: 'update article',
       method: 'put',
       path: `/v2/hc-articles/${a.article}/public`,
-      body: content,
+      body: articleContent(),
       status: 404,
     },
     { name: 'delete article', method: 'delete', path: `/v2/hc-articles/${a.article}/public`, status: 404 },

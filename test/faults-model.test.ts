@@ -1,4 +1,4 @@
-// Issue 6, fault 4 (the parts not in generation-pipeline.test.ts) and deletions while a job runs: a hung
+// Model faults (the parts not in generation-pipeline.test.ts) and deletions while a job runs: a hung
 // model call times out and the job is retried; a source or target article deleted mid-job ends the job
 // FAILED with a clear reason, never a retry loop.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Issue 6, fault 5: PostgreSQL restarted mid-batch. Jobs fail while it is down and are retried; every job
+// PostgreSQL fault: PostgreSQL restarted mid-batch. Jobs fail while it is down and are retried; every job
 // ends COMPLETED and writes its article once.
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';

@@ -1,4 +1,4 @@
-// Issue 6, faults 2 and 3: Redis loses every key of the queues mid-batch; Redis is down when a bulk
+// Redis faults: Redis loses every key of the queues mid-batch; Redis is down when a bulk
 // request arrives and stays down longer than BullMQ's drain delay. PostgreSQL holds the truth: every job
 // still completes once, through the reconciler.
 import { mkdtempSync, rmSync } from 'node:fs';

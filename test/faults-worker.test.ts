@@ -1,4 +1,4 @@
-// Issue 6, faults 1 and 9: a worker SIGKILLed mid-batch, and a worker SIGTERMed mid-batch. In both cases
+// Worker faults: a worker SIGKILLed mid-batch, and a worker SIGTERMed mid-batch. In both cases
 // every job completes once another worker runs, and every job writes exactly one article.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestContext, type TestKey } from './helpers/app.js';

@@ -1,4 +1,4 @@
-// Folders (API.md §5): create, update, move, delete, agent junctions and the tree snapshot.
+// Folders (docs/api.md §5): create, update, move, delete, agent junctions and the tree snapshot.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestContext, type TestKey } from './helpers/app.js';

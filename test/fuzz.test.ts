@@ -1,7 +1,7 @@
-// Issue 6 test 6: property-based fuzz (fast-check) of every JSON body and every query string of the API,
+// Property-based fuzz (fast-check) of every JSON body and every query string of the API,
 // route list and shapes taken from the app's own OpenAPI document. Random input — random JSON, wrong types,
 // huge and odd strings, unicode, nested junk, real and random IDs, random query parameters — never yields a
-// 5xx, and every error body has the format of API.md §1. Seeded: FUZZ_SEED=<n> replays a run.
+// 5xx, and every error body has the format of docs/api.md §1. Seeded: FUZZ_SEED=<n> replays a run.
 import { STATUS_CODES } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -244,7 +244,7 @@ function pathFor(operation: Operation): fc.Arbitrary<string> {
   return id.map((value) => operation.path.replace('{id}', value));
 }
 
-/** API.md §1: { statusCode, error, message, code, details? }, the code from the closed list, no stack. */
+/** docs/api.md §1: { statusCode, error, message, code, details? }, the code from the closed list, no stack. */
 function checkErrorBody(status: number, text: string, request: string) {
   let body: Record<string, unknown>;
   try {

@@ -1,4 +1,4 @@
-// The generation routes' contract (API.md §4): validation, ownership, scopes, response shapes.
+// The generation routes' contract (docs/api.md §4): validation, ownership, scopes, response shapes.
 // Workers are not started here, so jobs stay PENDING.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -213,6 +213,21 @@ describe('job status', () => {
       404,
     );
     expect((await ctx.http().get('/v2/knowledge/public/jobs/123').set(key.header)).status).toBe(400);
+  });
+
+  it('the event stream says jobIds is required when it is missing or empty, and names a malformed one', async () => {
+    for (const query of ['', '?jobIds=', '?jobIds=,']) {
+      const response = await ctx.http().get(`/v2/knowledge/public/jobs/events${query}`).set(key.header);
+      expect(response.status, query).toBe(400);
+      expect(response.body, query).toMatchObject({
+        code: 'VALIDATION',
+        message: 'jobIds is required',
+        details: [{ field: 'jobIds', message: 'is required' }],
+      });
+    }
+    const malformed = await ctx.http().get('/v2/knowledge/public/jobs/events?jobIds=nope').set(key.header);
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.message).toBe('jobIds[0] must be a UUID');
   });
 
   it('needs only the read scope', async () => {

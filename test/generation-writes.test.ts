@@ -1,5 +1,5 @@
 // The service API the generation pipeline writes through (articles-service.ts): generation drafts, the
-// source-backed save (API.md §4) and the caller's own transaction. Sources are inserted with SQL here.
+// source-backed save (docs/api.md §4) and the caller's own transaction. Sources are inserted with SQL here.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTransaction } from '../src/lib/db.js';

@@ -1,4 +1,4 @@
-// Idempotency-Key on POST routes (API.md §1, ext): the first answer is kept 24 h per workspace and key; a
+// Idempotency-Key on POST routes (docs/api.md §1, ext): the first answer is kept 24 h per workspace and key; a
 // repeat gets it back and queues nothing; another request under the same key → 422; one still running → 409.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

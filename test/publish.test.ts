@@ -1,8 +1,8 @@
-// Review and publish (API.md §5): fork, publish, stale forks, versions, rollback and diff.
+// Review and publish (docs/api.md §5): fork, publish, stale forks, versions, rollback and diff.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestContext, type TestKey } from './helpers/app.js';
-import { articleBody, knowledge, type WireArticle } from './helpers/knowledge.js';
+import { articleContent, knowledge, type WireArticle } from './helpers/knowledge.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -20,7 +20,7 @@ describe('fork', () => {
   it('copies a live article into a draft that points at it and its version', async () => {
     const key = await ctx.createKey();
     const { kb, live } = await liveArticle(key);
-    await kb.update(live.id, articleBody(live.parentFolderId!, { mainKnowledge: 'Second version.' }));
+    await kb.update(live.id, articleContent({ mainKnowledge: 'Second version.' }));
     const draft = await kb.fork(live.id);
     expect(draft).toMatchObject({
       title: live.title,
@@ -105,7 +105,7 @@ describe('publish', () => {
     const key = await ctx.createKey();
     const { kb, live } = await liveArticle(key);
     const draft = await kb.fork(live.id, { mainKnowledge: 'Draft text.' });
-    await kb.update(live.id, articleBody(live.parentFolderId!, { mainKnowledge: 'Edited live meanwhile.' }));
+    await kb.update(live.id, articleContent({ mainKnowledge: 'Edited live meanwhile.' }));
 
     const stale = await kb.publish(draft.id);
     expect(stale.status).toBe(409);
@@ -181,7 +181,7 @@ describe('publish', () => {
       .http()
       .put(`/v2/hc-articles/${draft.id}/public`)
       .set(key.header)
-      .send(articleBody(live.parentFolderId!));
+      .send(articleContent());
     expect(response.status).toBe(409);
   });
 
@@ -200,8 +200,7 @@ describe('versions and rollback', () => {
   it('lists every version newest first, the current one included', async () => {
     const key = await ctx.createKey();
     const { kb, live } = await liveArticle(key);
-    for (const text of ['two', 'three'])
-      await kb.update(live.id, articleBody(live.parentFolderId!, { mainKnowledge: text }));
+    for (const text of ['two', 'three']) await kb.update(live.id, articleContent({ mainKnowledge: text }));
     const response = await ctx.http().get(`/v2/hc-articles/${live.id}/versions/public`).set(key.header);
     expect(response.status).toBe(200);
     expect(response.body.articleId).toBe(live.id);
@@ -216,7 +215,7 @@ describe('versions and rollback', () => {
   it('restores an earlier version as a new version', async () => {
     const key = await ctx.createKey();
     const { kb, live } = await liveArticle(key);
-    await kb.update(live.id, articleBody(live.parentFolderId!, { mainKnowledge: 'two', title: 'Two' }));
+    await kb.update(live.id, articleContent({ mainKnowledge: 'two', title: 'Two' }));
     const response = await ctx
       .http()
       .post(`/v2/hc-articles/${live.id}/rollback/public`)
@@ -251,7 +250,7 @@ describe('versions and rollback', () => {
     const key = await ctx.createKey();
     const other = await ctx.createKey();
     const { kb: okb, live: theirs } = await liveArticle(other);
-    await okb.update(theirs.id, articleBody(theirs.parentFolderId!, { mainKnowledge: 'two' }));
+    await okb.update(theirs.id, articleContent({ mainKnowledge: 'two' }));
     const versions = await ctx.http().get(`/v2/hc-articles/${theirs.id}/versions/public`).set(key.header);
     expect(versions.status).toBe(404);
     const rollback = await ctx
@@ -303,7 +302,7 @@ describe('diff', () => {
     const key = await ctx.createKey();
     const { kb, live } = await liveArticle(key);
     const draft = await kb.fork(live.id);
-    await kb.update(live.id, articleBody(live.parentFolderId!, { mainKnowledge: 'Changed.' }));
+    await kb.update(live.id, articleContent({ mainKnowledge: 'Changed.' }));
     const response = await ctx.http().get(`/v2/hc-articles/${draft.id}/diff/public`).set(key.header);
     expect(response.body).toMatchObject({ liveVersion: 2, originalArticleVersion: 1, stale: true });
     expect(response.body.diff).toContain('-Changed.');

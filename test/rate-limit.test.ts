@@ -1,4 +1,4 @@
-// Issue 6 test 8 (rate limit): RATE_LIMIT_PER_MINUTE per API key, counted in Redis so it holds across
+// Rate limit: RATE_LIMIT_PER_MINUTE per API key, counted in Redis so it holds across
 // API processes; 429 in the error format with Retry-After and x-ratelimit-*; public routes not limited.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// The change rule of API.md §3, end to end: refreshes of a page whose content a test changes, for a source
+// The change rule of docs/api.md §3, end to end: refreshes of a page whose content a test changes, for a source
 // that backs an article (linked) and one that does not; plus conditional GETs (304 keeps everything).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestContext, TestKey } from './helpers/app.js';

@@ -1,5 +1,5 @@
 // Ingestion through the HTTP edge with real workers: POST /v2/documents/public, then poll the source
-// until its job is COMPLETED or FAILED (API.md §3).
+// until its job is COMPLETED or FAILED (docs/api.md §3).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkers } from '../src/workers.js';
 import { startTestApp, type TestContext } from './helpers/app.js';

@@ -1,4 +1,4 @@
-// List, get, refresh, delete and deep crawl (API.md §3): happy paths, errors, scopes and workspaces.
+// List, get, refresh, delete and deep crawl (docs/api.md §3): happy paths, errors, scopes and workspaces.
 // List tests insert rows directly, so their order (updatedAt, externalId, id) is fully controlled.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// SSRF protection with ALLOW_PRIVATE_URLS=false (DESIGN.md §3): every private, loopback, link-local,
+// SSRF protection with ALLOW_PRIVATE_URLS=false (docs/architecture.md §3): every private, loopback, link-local,
 // unspecified or metadata address is refused before a socket is opened — whether it is written in the
 // URL, reached through DNS, or reached through a redirect from a public-looking host. No request in this
 // file leaves the machine: refusals happen before connecting, and the one "public" host is 127.0.0.2,

@@ -1,7 +1,7 @@
 // Tree import `POST /v2/knowledge/public/tree/persist` (multipart CSV): nested folders, draft stubs,
 // all-or-nothing on a bad row.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keywordsFromTitle, parseTreeCsv } from '../src/knowledge/tree-csv.js';
+import { formatTreeCsv, keywordsFromTitle, parseTreeCsv } from '../src/knowledge/tree-csv.js';
 import { startTestApp, type TestContext, type TestKey } from './helpers/app.js';
 import { knowledge, type WireArticle } from './helpers/knowledge.js';
 
@@ -179,6 +179,28 @@ describe('tree CSV parser', () => {
       { type: 'folder', folderPath: '', path: [], title: 'A, B', description: 'two\nlines', line: 2 },
       { type: 'article', folderPath: 'A/', path: ['A'], title: 'T', description: 'd', line: 5 },
     ]);
+  });
+
+  it('escapes formula cells in the template (OWASP CSV injection) and imports them back unescaped', () => {
+    const risky = ['=HYPERLINK("x")', '+1', '-2+3', '@SUM(A1)', '\tTab', '\rReturn'];
+    const csv = formatTreeCsv([
+      { type: 'folder', folderPath: risky[0]!, title: risky[0]!, description: risky[1]! },
+      ...risky.map((title) => ({
+        type: 'article' as const,
+        folderPath: `${risky[0]!}/${risky[2]!}`,
+        title,
+        description: title,
+      })),
+    ]);
+    // A spreadsheet must see text: no cell of the file starts with a formula character.
+    const raw = csv.split('\n').slice(1).join('\n');
+    expect(raw).not.toMatch(/(^|,)"?[=+\-@\t\r]/m);
+    expect(raw).toContain(`'=HYPERLINK`);
+
+    const rows = parseTreeCsv(csv);
+    expect(rows[0]).toMatchObject({ type: 'folder', title: risky[0], description: risky[1] });
+    expect(rows.slice(1).map((row) => row.title)).toEqual(risky.map((title) => title.trim()));
+    expect(rows[1]!.path).toEqual([risky[0], risky[2]]);
   });
 
   it('derives keywords from a title without stop words', () => {

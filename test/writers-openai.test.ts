@@ -434,7 +434,23 @@ describe('openai writer: failures', () => {
       writer({ baseURL: closed.url, maxRetries: 0 }).decide(decisionRequest()),
     );
     expect(unreachable.kind).toBe('transient');
-    expect(unreachable.message).toContain(`could not reach the model endpoint at ${closed.url}`);
+    // The message becomes the job's error, which every API client reads: no internal address in it.
+    expect(unreachable.message).toBe(
+      'could not reach the model endpoint (OPENAI_BASE_URL): the connection was refused',
+    );
+    const { host, port } = new URL(closed.url);
+    expect(unreachable.message).not.toContain(host);
+    expect(unreachable.message).not.toContain(port);
+  });
+
+  it('names no address when the model host does not resolve', async () => {
+    const error = await writerError(
+      writer({ baseURL: 'http://model.invalid:8080/v1', maxRetries: 0 }).decide(decisionRequest()),
+    );
+    expect(error.kind).toBe('transient');
+    expect(error.message).toBe(
+      'could not reach the model endpoint (OPENAI_BASE_URL): its host name does not resolve',
+    );
   });
 
   it('stops waiting when the request signal aborts', async () => {

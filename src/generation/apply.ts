@@ -1,4 +1,4 @@
-// Step 4 of the pipeline (DESIGN.md §4): write the decision through the knowledge-base services, in the
+// Step 4 of the pipeline (docs/architecture.md §4): write the decision through the knowledge-base services, in the
 // job's transaction — a draft (fork for UPDATE, new draft for ADD, no-op record for DO_NOTHING), or a
 // live write followed by the source-backed save.
 import type { PoolClient } from '../lib/db.js';

@@ -1,4 +1,4 @@
-// Step 3 of the pipeline (DESIGN.md §4): ask the writer, re-validate the answer against what is allowed
+// Step 3 of the pipeline (docs/architecture.md §4): ask the writer, re-validate the answer against what is allowed
 // and what exists, and give the model one repair attempt with the validation problem.
 import { sha256Hex } from '../lib/hashing.js';
 import { validateDecision } from '../writers/decision-schema.js';
@@ -48,7 +48,7 @@ export async function decide(
 }
 
 /**
- * What a decision depends on (DESIGN.md §4 "Reuse"): the content, the candidates and their versions, the
+ * What a decision depends on (docs/architecture.md §4 "Reuse"): the content, the candidates and their versions, the
  * folder tree, the job's parameters and the writer. A new job with the same key reuses the decision.
  */
 export function decisionKey(

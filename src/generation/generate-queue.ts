@@ -1,4 +1,4 @@
-// The `generate` queue contract (STYLE.md rule 6): name, payload (IDs only), enqueue with jobId = row id.
+// The `generate` queue contract, in one file: name, payload (IDs only), enqueue with jobId = row id.
 import type { Queue } from 'bullmq';
 import { z } from 'zod';
 import type { Logger } from '../lib/logger.js';

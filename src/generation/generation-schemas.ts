@@ -9,7 +9,7 @@ const RestrictedOps = z
   .describe('allow-list of operations; omitted or empty = all');
 const Instructions = z.string().max(4000).optional().describe('extra instructions passed to the model');
 
-export const BulkGenerateBodySchema = z.object({
+export const BulkGenerateBodySchema = z.strictObject({
   documentIds: IdArray.describe('1–1000 source IDs of this workspace; duplicates collapsed'),
   origin: z.literal('sources', { error: 'must be "sources" on the bulk route' }),
   restrictedOps: RestrictedOps,
@@ -29,7 +29,7 @@ export const BulkGenerateResponseSchema = z.object({
 });
 
 export const GenerateBodySchema = z
-  .object({
+  .strictObject({
     candidateKnowledge: z.string().trim().min(1).max(200_000),
     origin: z.enum(['generated', 'sources', 'inbox']),
     documentId: Uuid.optional(),
@@ -83,19 +83,23 @@ export const JobSchema = z.object({
 });
 export type Job = z.infer<typeof JobSchema>;
 
-export const JobsStatusBodySchema = z.object({ jobIds: IdArray });
+export const JobsStatusBodySchema = z.strictObject({ jobIds: IdArray });
 
-/** `?jobIds=a,b,c` (or repeated `jobIds=`): up to 1000 job IDs. */
+/** `?jobIds=a,b,c` (or repeated `jobIds=`): up to 1000 job IDs. Missing or empty: "jobIds is required". */
 export const JobEventsQuerySchema = z.object({
   jobIds: z
-    .union([z.string(), z.array(z.string())])
+    .union([z.string(), z.array(z.string())], {
+      error: (issue) =>
+        issue.input === undefined ? 'is required' : 'must be a comma-separated list of job IDs',
+    })
     .transform((value) =>
       (Array.isArray(value) ? value : [value])
         .flatMap((part) => part.split(','))
         .map((id) => id.trim())
         .filter(Boolean),
     )
+    .refine((ids) => ids.length > 0, { error: 'is required' })
     .pipe(IdArray),
 });
 
-export const TreeInitializeBodySchema = z.object({ initPrompt: z.string().trim().min(1).max(4000) });
+export const TreeInitializeBodySchema = z.strictObject({ initPrompt: z.string().trim().min(1).max(4000) });

@@ -2,7 +2,7 @@ import { prepared, type Queryable } from '../lib/db.js';
 import type { JobStatus, Operation } from '../lib/operations.js';
 import type { Decision, Usage } from '../writers/writer.js';
 
-/** Where a job's text comes from: a stored source, candidate text, or an inbox event (API.md §4). */
+/** Where a job's text comes from: a stored source, candidate text, or an inbox event (docs/api.md §4). */
 export type JobOrigin = 'sources' | 'generated' | 'inbox';
 
 /** A knowledge job as stored; the same keys arrive in the status-change notifications (migration 0005). */

@@ -1,4 +1,4 @@
-// Bearer-key authentication and per-route scopes (API.md §1). A route declares `config: { scope }`;
+// Bearer-key authentication and per-route scopes (docs/api.md §1). A route declares `config: { scope }`;
 // routes without a scope (health, docs, metrics) are public.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../lib/errors.js';

@@ -1,8 +1,9 @@
-// One renderer for every error response, in the format of API.md §1:
+// One renderer for every error response, in the format of docs/api.md §1:
 // { statusCode, error, message, code, details? } — never a stack trace.
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ERROR_CODES, type ErrorCode, type ErrorDetail } from '../lib/errors.js';
+import { unknownFields } from './zod-messages.js';
 
 export interface ErrorBody {
   statusCode: number;
@@ -40,12 +41,21 @@ function fieldFromInstancePath(instancePath: string, context: string | undefined
 }
 
 function fromValidation(error: FastifyError): ErrorBody {
-  const details = (error.validation ?? []).map((issue) => {
+  const problems = (error.validation ?? []).map((issue) => {
     const field = fieldFromInstancePath(issue.instancePath, error.validationContext);
-    return { field, message: issue.message ?? 'is invalid' };
+    const { keys, knownFields } = issue.params as { keys?: unknown; knownFields?: unknown };
+    if (issue.keyword === 'unrecognized_keys' && Array.isArray(keys)) {
+      const objectPath = issue.instancePath.split('/').some(Boolean) ? field : '';
+      const known = Array.isArray(knownFields) ? (knownFields as string[]) : [];
+      return { unknown: true, ...unknownFields(objectPath, keys as string[], known) };
+    }
+    const message = issue.message ?? 'is invalid';
+    return { unknown: false, message: `${field} ${message}`, details: [{ field, message }] };
   });
-  const first = details[0] ?? { field: 'body', message: 'is invalid' };
-  return errorBody('VALIDATION', `${first.field} ${first.message}`, details);
+  // A misspelt field usually also leaves a required one missing: the unknown field is the real cause.
+  problems.sort((a, b) => Number(b.unknown) - Number(a.unknown));
+  const details = problems.flatMap((problem) => problem.details);
+  return errorBody('VALIDATION', problems[0]?.message ?? 'body is invalid', details);
 }
 
 /** Maps Fastify's own errors (body parsing, limits) to our codes; undefined for anything unexpected. */

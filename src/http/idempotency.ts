@@ -1,4 +1,4 @@
-// Idempotency-Key on POST routes that write (API.md §1, ext; the shape follows the IETF draft
+// Idempotency-Key on POST routes that write (docs/api.md §1, ext; the shape follows the IETF draft
 // draft-ietf-httpapi-idempotency-key-header): a repeat with the same key and the same request within 24 h
 // gets the first answer back (status and body, with `idempotent-replayed: true`) and does nothing again.
 // The same key with another request → 422; while the first request still runs → 409. Answers ≥ 500 are

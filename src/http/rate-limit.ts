@@ -1,4 +1,4 @@
-// Per-key rate limit (API.md §1: RATE_LIMIT_PER_MINUTE, default 600 per minute) on every route that takes
+// Per-key rate limit (docs/api.md §1: RATE_LIMIT_PER_MINUTE, default 600 per minute) on every route that takes
 // an API key. Counts live in Redis, so the limit holds across API processes. Requests without a valid key
 // are counted by client IP. Public routes (health, readiness, metrics, docs, the dashboard) are not limited.
 import rateLimit, { normalizeIP } from '@fastify/rate-limit';

@@ -1,18 +1,29 @@
-// Schemas shared by routes: IDs, timestamps, query booleans and the error body of API.md §1.
+// Schemas shared by routes: IDs, timestamps, query booleans and the error body of docs/api.md §1.
 import { z } from 'zod';
 import { ERROR_CODES } from '../lib/errors.js';
 
-/** API.md §1: bodies (and the tree import's file) up to 1 MiB; 413 beyond. */
+/** docs/api.md §1: bodies (and the tree import's file) up to 1 MiB; 413 beyond. */
 export const BODY_LIMIT_BYTES = 1_048_576;
 
 export const Uuid = z.uuid();
+
+/**
+ * A body field Fini documents as accepted and ignored: any value passes and is dropped. Request bodies are
+ * otherwise strict objects (z.strictObject), so a misspelt field is a 400 naming it (zod-messages.ts), not
+ * a silent default.
+ */
+export const IgnoredField = z
+  .unknown()
+  .transform(() => undefined)
+  .optional()
+  .describe('accepted and ignored, as Fini does');
 export const IdParamsSchema = z.object({ id: Uuid });
 export const Timestamp = z.string().describe('ISO 8601 UTC with milliseconds');
 
 /** Query strings carry text: accept exactly "true" or "false". */
 export const QueryBoolean = z.enum(['true', 'false']).transform((value) => value === 'true');
 
-/** ID arrays: 1–1000 UUIDs, duplicates collapsed in first-seen order (API.md §1 "Limits"). */
+/** ID arrays: 1–1000 UUIDs, duplicates collapsed in first-seen order (docs/api.md §1 "Limits"). */
 export const IdArray = z
   .array(Uuid)
   .min(1)

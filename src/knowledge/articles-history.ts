@@ -1,4 +1,4 @@
-// Version history of an article (API.md §5): the list of versions, rollback to one of them, and the diff
+// Version history of an article (docs/api.md §5): the list of versions, rollback to one of them, and the diff
 // of a fork against the live article it was made from. Part of the articles service (articles-service.ts).
 import { createTwoFilesPatch } from 'diff';
 import { toIso } from '../http/schemas.js';

@@ -1,4 +1,4 @@
-// Drafts becoming live (API.md §5) and what a generation job writes (API.md §4): the generation draft, the
+// Drafts becoming live (docs/api.md §5) and what a generation job writes (docs/api.md §4): the generation draft, the
 // publish of any draft, and the source-backed save that links a source to the live article it now backs.
 // Part of the articles service (articles-service.ts).
 import type { Queryable } from '../lib/db.js';
@@ -41,7 +41,7 @@ export interface SourceBackedSave {
 }
 
 /**
- * The source-backed save (API.md §4, last paragraph): sets the source's `linkedKnowledgeId` to the live
+ * The source-backed save (docs/api.md §4, last paragraph): sets the source's `linkedKnowledgeId` to the live
  * article and, only when the source's current content hash is still `sourceHash`, clears `changed` and
  * records `saved_hash = sourceHash`. When the source changed again after the job read it, `changed` is left
  * as it is. Returns undefined when the source no longer exists in the workspace. Runs on the caller's
@@ -59,7 +59,7 @@ export function createArticlesPublishing(store: ArticlesStore) {
   const { repo, inTransaction, requireFolder, requireLive, insertArticle, writeVersion } = store;
 
   /**
-   * The draft a generation job writes (API.md §4): ADD_ARTICLE_TO_FOLDER → a new draft in the folder;
+   * The draft a generation job writes (docs/api.md §4): ADD_ARTICLE_TO_FOLDER → a new draft in the folder;
    * UPDATE_ARTICLE → a fork of the target carrying the new content; DO_NOTHING → a no-op record (the
    * target's content and folder when there is a target, else an empty body and no folder). Idempotent by
    * `backgroundJobId`: a re-run returns the draft of the first run unchanged.
@@ -137,7 +137,7 @@ export function createArticlesPublishing(store: ArticlesStore) {
   }
 
   /**
-   * Publishes a draft (API.md §5) and returns the live article that remains: a fork updates its original
+   * Publishes a draft (docs/api.md §5) and returns the live article that remains: a fork updates its original
    * in place (version + 1; 409 when the original moved past the forked version, unless `force`), any other
    * draft becomes a new live article, and a DO_NOTHING draft changes no article (the answer is its target,
    * or the draft itself when it has none). Content fields in `overrides` replace the draft's (a DO_NOTHING

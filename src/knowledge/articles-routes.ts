@@ -1,4 +1,4 @@
-// Articles routes (API.md §5): HTTP edge only; the rules live in the articles service (articles-service.ts).
+// Articles routes (docs/api.md §5): HTTP edge only; the rules live in the articles service (articles-service.ts).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { workspaceOf } from '../http/auth.js';

@@ -1,6 +1,6 @@
-// Wire shapes of articles (API.md §5): the article object, request bodies and queries.
+// Wire shapes of articles (docs/api.md §5): the article object, request bodies and queries.
 import { z } from 'zod';
-import { IdArray, Timestamp, Uuid } from '../http/schemas.js';
+import { IdArray, IgnoredField, Timestamp, Uuid } from '../http/schemas.js';
 import { ArticleContentShapeSchema } from '../lib/article-content.js';
 
 /** The fields a reviewer compares between a draft and its live article. */
@@ -46,8 +46,12 @@ const MainKnowledge = z.string().min(1).max(ARTICLE_BODY_MAX);
 const AgentInstruction = z.string().max(10_000);
 const Phrases = z.array(z.string().trim().min(1).max(500)).min(1).max(100);
 
-/** The fields a version holds and a full update replaces, with the API's limits. */
-export const ArticleContentSchema = ArticleContentShapeSchema.extend({
+/**
+ * The fields a version holds and a full update replaces, with the API's limits. Strict, like every request
+ * body: the bodies below extend it and so refuse unknown fields too (docs/api.md §1).
+ */
+export const ArticleContentSchema = z.strictObject({
+  ...ArticleContentShapeSchema.shape,
   title: Title,
   mainKnowledge: MainKnowledge,
   agentInstruction: AgentInstruction,
@@ -56,12 +60,14 @@ export const ArticleContentSchema = ArticleContentShapeSchema.extend({
 });
 export type ArticleContent = z.infer<typeof ArticleContentSchema>;
 
-// Unknown fields are dropped, not refused: Fini clients send fields (active, public, originalArticleId on
-// create) that the public API ignores.
 export const CreateArticleBodySchema = ArticleContentSchema.extend({
   parentFolderId: Uuid,
   isDraft: z.boolean().default(false),
   origin: z.string().max(200).optional(),
+  // Fini's public create route accepts these and ignores them (new articles are active and public).
+  active: IgnoredField,
+  public: IgnoredField,
+  originalArticleId: IgnoredField,
 });
 export type CreateArticleBody = z.infer<typeof CreateArticleBodySchema>;
 
@@ -89,7 +95,7 @@ export const PublishBodySchema = ArticleOverridesSchema.extend({
     .describe('publish a fork even when the live article changed after the fork'),
 }).nullish();
 
-export const MoveArticleBodySchema = z.object({ parentFolderId: Uuid });
+export const MoveArticleBodySchema = z.strictObject({ parentFolderId: Uuid });
 
 export const ListArticlesQuerySchema = z.object({
   type: z.enum(['live', 'draft']).optional(),
@@ -101,7 +107,7 @@ export type ListArticlesQuery = z.infer<typeof ListArticlesQuerySchema>;
 
 export const ArticleListSchema = z.object({ articles: z.array(ArticleSchema), hasMore: z.boolean() });
 
-export const ArticleIdsBodySchema = z.object({ articleIds: IdArray });
+export const ArticleIdsBodySchema = z.strictObject({ articleIds: IdArray });
 
 export const ArticleVersionSchema = z.object({
   version: z.number().int(),
@@ -116,7 +122,7 @@ export type ArticleVersion = z.infer<typeof ArticleVersionSchema>;
 export const ArticleVersionsSchema = z.object({ articleId: Uuid, versions: z.array(ArticleVersionSchema) });
 export type ArticleVersions = z.infer<typeof ArticleVersionsSchema>;
 
-export const RollbackBodySchema = z.object({ version: z.number().int().min(1) });
+export const RollbackBodySchema = z.strictObject({ version: z.number().int().min(1) });
 
 export const ArticleDiffSchema = z.object({
   articleId: Uuid,

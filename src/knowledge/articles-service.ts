@@ -1,5 +1,5 @@
-// Articles: create, update, fork, move, delete and reads (API.md §5); publishing and the source-backed save
-// (API.md §4) are in articles-publish.ts, versions, rollback and diff in articles-history.ts, the review
+// Articles: create, update, fork, move, delete and reads (docs/api.md §5); publishing and the source-backed save
+// (docs/api.md §4) are in articles-publish.ts, versions, rollback and diff in articles-history.ts, the review
 // queue and reject in articles-review.ts, and what they share in articles-store.ts. The generation pipeline
 // writes drafts and live articles only through this service, inside its own transaction: every write takes an optional transaction client last and opens one
 // when it is omitted. Rows that are read and then written are locked (FOR UPDATE), so concurrent publishes

@@ -18,27 +18,27 @@ export const FOLDER_DESCRIPTION_MAX = 2_000;
 const FolderTitle = z.string().trim().min(1).max(FOLDER_TITLE_MAX);
 const FolderDescription = z.string().max(FOLDER_DESCRIPTION_MAX);
 
-export const CreateFolderBodySchema = z.object({
+export const CreateFolderBodySchema = z.strictObject({
   title: FolderTitle,
   description: FolderDescription,
   parentFolderId: Uuid.nullish(),
 });
 export type CreateFolderBody = z.infer<typeof CreateFolderBodySchema>;
 
-export const UpdateFolderBodySchema = z.object({
+export const UpdateFolderBodySchema = z.strictObject({
   title: FolderTitle,
   description: FolderDescription,
   active: z.boolean(),
 });
 export type UpdateFolderBody = z.infer<typeof UpdateFolderBodySchema>;
 
-export const MoveFolderBodySchema = z.object({
+export const MoveFolderBodySchema = z.strictObject({
   parentFolderId: Uuid.nullable().describe('the new parent; null moves the folder to the top level'),
 });
 
-export const JunctionsBodySchema = z.object({
+export const JunctionsBodySchema = z.strictObject({
   junctions: z
-    .array(z.object({ folderId: Uuid, botId: Uuid, action: z.enum(['ADD', 'DELETE']) }))
+    .array(z.strictObject({ folderId: Uuid, botId: Uuid, action: z.enum(['ADD', 'DELETE']) }))
     .min(1)
     .max(1000),
 });

@@ -1,4 +1,4 @@
-// The one write the knowledge base makes to `sources`: the source-backed save (API.md §4, last paragraph).
+// The one write the knowledge base makes to `sources`: the source-backed save (docs/api.md §4, last paragraph).
 import type { Queryable } from '../lib/db.js';
 
 export interface SourceLinkResult {

@@ -44,7 +44,7 @@ function rowError(line: number, column: TreeCsvColumn | undefined, message: stri
 }
 
 function checkRow(record: string[], line: number): TreeCsvRow {
-  const [rawType = '', folderPath = '', rawTitle = '', rawDescription = ''] = record;
+  const [rawType = '', folderPath = '', rawTitle = '', rawDescription = ''] = record.map(unescapeFormula);
   const type = rawType.trim().toLowerCase();
   if (type !== 'folder' && type !== 'article')
     throw rowError(line, 'type', `must be folder or article, not ${JSON.stringify(rawType)}`);
@@ -140,8 +140,15 @@ export function formatTreeCsv(rows: TreeTemplateRow[]): string {
     row.title,
     row.description,
   ]);
-  return stringify(records, { header: true, columns: [...TREE_CSV_COLUMNS] });
+  // The template is opened in spreadsheets, and its text comes from a model fed with the user's prompt:
+  // a cell starting with = + - @ (or tab, CR) would run as a formula. OWASP's CSV injection advice,
+  // as csv-stringify implements it: prefix such a cell with a single quote. parseTreeCsv drops it again.
+  return stringify(records, { header: true, columns: [...TREE_CSV_COLUMNS], escape_formulas: true });
 }
+
+/** A cell the template escaped (`'=…`, see formatTreeCsv), back to its text; \n: parsing turns CR into LF. */
+const FORMULA_ESCAPED = /^'(?=[=+\-@\t\r\n\uFF1D\uFF0B\uFF0D\uFF20])/;
+const unescapeFormula = (cell: string): string => cell.replace(FORMULA_ESCAPED, '');
 
 /** The answer of `tree/persist`: Fini's `{ status, message }` plus counts (ext). */
 export const TreeImportResultSchema = z.object({

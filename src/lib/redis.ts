@@ -1,4 +1,5 @@
-// ioredis connections as BullMQ's production guide asks (../shared/notes/reliability-performance.md §1.8).
+// ioredis connections as BullMQ's production guide ("Going to production") asks: producers fail fast,
+// workers retry forever.
 import { Redis } from 'ioredis';
 import type { Logger } from './logger.js';
 import { withTimeout } from './timeout.js';

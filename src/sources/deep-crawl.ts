@@ -1,4 +1,4 @@
-// Deep crawl (API.md §3): discover same-site page URLs from seed links — the seeds, the site's sitemaps
+// Deep crawl (docs/api.md §3): discover same-site page URLs from seed links — the seeds, the site's sitemaps
 // (sitemap.xml and those named in robots.txt), then links found by a breadth-first walk of the pages —
 // bounded in pages, depth and time. Every request goes through the safe fetch and robots.txt.
 import { parseDocument } from './fetch/dom.js';

@@ -1,4 +1,4 @@
-// The ingest queue's contract (STYLE.md rule 6): name, payload (IDs only), enqueue helper.
+// The ingest queue's contract, in one file: name, payload (IDs only), enqueue helper.
 // The BullMQ job id is the ingest_jobs row id, so re-adding a job that is still queued is a no-op.
 import type { Queue } from 'bullmq';
 import { z } from 'zod';

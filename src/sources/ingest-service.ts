@@ -1,6 +1,6 @@
-// One attempt of an ingestion job (DESIGN.md §3): fetch → extract → store, with the change rule of
-// API.md §3 in the transaction that stores the content. The outcome is written to PostgreSQL before
-// BullMQ hears of it (STYLE.md rule 7); the worker only translates it into retry or give up.
+// One attempt of an ingestion job (docs/architecture.md §3): fetch → extract → store, with the change rule of
+// docs/api.md §3 in the transaction that stores the content. The outcome is written to PostgreSQL before
+// BullMQ hears of it (docs/architecture.md §4, failures); the worker only translates it into retry or give up.
 import { withTransaction, type Pool } from '../lib/db.js';
 import type { Logger } from '../lib/logger.js';
 import { contentHash, extractContent } from './fetch/extract.js';

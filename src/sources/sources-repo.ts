@@ -117,7 +117,7 @@ export function createSourcesRepo(db: Queryable) {
 
     /**
      * Of `ids` that are not in `workspaceId`, those that exist in another workspace. Deliberately crosses
-     * workspaces: API.md §1 answers 403 (not 400) for another workspace's source IDs.
+     * workspaces: docs/api.md §1 answers 403 (not 400) for another workspace's source IDs.
      */
     async idsInOtherWorkspaces(workspaceId: string, ids: string[], tx: Queryable = db): Promise<string[]> {
       const { rows } = await tx.query<{ id: string }>(
@@ -227,7 +227,7 @@ export function createSourcesRepo(db: Queryable) {
       if (filters.url) add((p) => `s.original_url ILIKE ${p}`, likeSubstring(filters.url));
       if (filters.linkedKnowledgeId) add((p) => `s.linked_knowledge_id = ${p}`, filters.linkedKnowledgeId);
       if (filters.linkedOperation) add((p) => `s.linked_operation = ${p}`, filters.linkedOperation);
-      // "changed" is only meaningful for linked sources (API.md §3); false is its exact complement.
+      // "changed" is only meaningful for linked sources (docs/api.md §3); false is its exact complement.
       if (filters.changed === true) where.push('s.changed AND s.linked_knowledge_id IS NOT NULL');
       if (filters.changed === false) where.push('NOT (s.changed AND s.linked_knowledge_id IS NOT NULL)');
 

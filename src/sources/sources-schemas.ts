@@ -7,7 +7,7 @@ export type SourceType = (typeof SOURCE_TYPES)[number];
 /** Ingest takes every type but raw files, which are uploaded, not fetched (Fini's ingest route). */
 export const INGESTABLE_SOURCE_TYPES = ['web', 'googledrive', 'zendesk', 'notion', 'confluence'] as const;
 
-/** The source object of API.md §3 ("document" on the wire). The schema is also the output whitelist. */
+/** The source object of docs/api.md §3 ("document" on the wire). The schema is also the output whitelist. */
 export const SourceSchema = z.object({
   id: Uuid,
   source: z.enum(SOURCE_TYPES),
@@ -37,7 +37,7 @@ export type Source = z.infer<typeof SourceSchema>;
 const MAX_URL_LENGTH = 2048;
 const UrlOrIdArray = z.array(z.string().min(1).max(MAX_URL_LENGTH)).max(1000);
 
-export const IngestBodySchema = z.object({
+export const IngestBodySchema = z.strictObject({
   source: z.enum(INGESTABLE_SOURCE_TYPES).default('web'),
   documentIdsToAdd: UrlOrIdArray.optional(),
   documentIdsToRefresh: UrlOrIdArray.optional(),
@@ -52,7 +52,7 @@ export const IngestResponseSchema = z.object({
 });
 export type IngestResponse = z.infer<typeof IngestResponseSchema>;
 
-export const RefreshBodySchema = z.object({ documentIds: IdArray });
+export const RefreshBodySchema = z.strictObject({ documentIds: IdArray });
 export const RefreshResponseSchema = z.array(Uuid).describe('the IDs accepted for refresh');
 
 const limitParam = z
@@ -87,7 +87,7 @@ export type ListQuery = z.infer<typeof ListQuerySchema>;
 export const ListResponseSchema = z.object({ documents: z.array(SourceSchema), hasMore: z.boolean() });
 export type ListResponse = z.infer<typeof ListResponseSchema>;
 
-export const DeleteBodySchema = z.object({
+export const DeleteBodySchema = z.strictObject({
   documentIds: IdArray,
   deleteArticles: z.boolean().default(false),
 });
@@ -100,7 +100,7 @@ export const DeleteResponseSchema = z.object({
 export type DeleteResponse = z.infer<typeof DeleteResponseSchema>;
 
 export const MAX_CRAWL_LIMIT = 1000;
-export const DeepCrawlBodySchema = z.object({
+export const DeepCrawlBodySchema = z.strictObject({
   links: z.array(z.string().min(1).max(MAX_URL_LENGTH)).min(1).max(50),
   limit: z.number().int().min(1).max(MAX_CRAWL_LIMIT).default(250),
 });
@@ -109,14 +109,14 @@ export type DeepCrawlBody = z.infer<typeof DeepCrawlBodySchema>;
 export const DeepCrawlResponseSchema = z.object({ data: z.array(z.string()), message: z.string() });
 export type DeepCrawlResponse = z.infer<typeof DeepCrawlResponseSchema>;
 
-/** Providers of the discovery/registration routes (API.md §2). */
+/** Providers of the discovery/registration routes (docs/api.md §2). */
 export const PROVIDERS = ['notion', 'zendesk', 'confluence'] as const;
 export const ProviderParamsSchema = z.object({ provider: z.enum(PROVIDERS) });
 
-export const RegisterResourcesBodySchema = z.object({
+export const RegisterResourcesBodySchema = z.strictObject({
   resources: z
     .array(
-      z.object({
+      z.strictObject({
         externalId: z.string().min(1),
         title: z.string().min(1),
         originalUrl: z.string().min(1),

@@ -1,4 +1,4 @@
-// Sources as the API sees them (API.md §3): ingest and refresh queue jobs, list/get/delete read and write
+// Sources as the API sees them (docs/api.md §3): ingest and refresh queue jobs, list/get/delete read and write
 // rows. Rows are committed before their BullMQ jobs are added; payloads are IDs only.
 import { toIso } from '../http/schemas.js';
 import { withTransaction, type Pool } from '../lib/db.js';
@@ -60,7 +60,7 @@ const listIds = (ids: string[]) =>
   ids.length > 3 ? `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more` : ids.join(', ');
 
 /**
- * Fini answers 400 for a provider that is not connected to the workspace (API.md §3, notes/fini-api.md
+ * Fini answers 400 for a provider that is not connected to the workspace (docs/api.md §3, notes/fini-api.md
  * §3.3–3.5); Distill has no provider connections yet, so that is every provider but the web.
  */
 export function notConnected(field: string, provider: string): AppError {
@@ -80,7 +80,7 @@ export function createSourcesService(
 ) {
   const repo = createSourcesRepo(pool);
 
-  /** Why IDs missing from the workspace are refused: 400 naming the unknown ones, else 403 (API.md §1). */
+  /** Why IDs missing from the workspace are refused: 400 naming the unknown ones, else 403 (docs/api.md §1). */
   async function missingError(workspaceId: string, missing: string[], field: string): Promise<AppError> {
     const elsewhere = new Set(await repo.idsInOtherWorkspaces(workspaceId, missing));
     const unknown = missing.filter((id) => !elsewhere.has(id));

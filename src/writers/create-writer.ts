@@ -1,4 +1,4 @@
-// Picks the writer from the configuration (DESIGN.md §5: LLM_PROVIDER auto | openai | offline) and says
+// Picks the writer from the configuration (docs/architecture.md §6: LLM_PROVIDER auto | openai | offline) and says
 // at start which one runs, so nobody mistakes extracted articles for model-written ones.
 import { ConfigError, type Config } from '../config.js';
 import type { Logger } from '../lib/logger.js';

@@ -1,4 +1,4 @@
-// How the offline writer turns a page into an article without a model (DESIGN.md §4): the page's own
+// How the offline writer turns a page into an article without a model (docs/architecture.md §4): the page's own
 // title, its leading blocks as the body, its headings as questions, its most frequent terms as
 // keywords. Extraction, not writing: the README says real generation needs a model.
 import { topTerms } from './text-similarity.js';

@@ -1,4 +1,4 @@
-// The `offline` writer: deterministic, no network, no model (DESIGN.md §4). It decides from full-text
+// The `offline` writer: deterministic, no network, no model (docs/architecture.md §4). It decides from full-text
 // similarity and content equality, and writes the article by extraction (offline-article.ts). It is the
 // default when no model is configured, so `npm start` works out of the box; it is not a substitute for
 // a model and says so in every reason.

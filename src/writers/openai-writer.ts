@@ -1,6 +1,6 @@
 // The `openai` writer: the official SDK against any OpenAI-compatible endpoint (OpenAI, vLLM, Ollama,
 // llama.cpp…), strict JSON-schema structured outputs, failures sorted into WriterError kinds so the
-// job knows whether to retry, pause the queue, give up or repair (DESIGN.md §4).
+// job knows whether to retry, pause the queue, give up or repair (docs/architecture.md §4).
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import type {
@@ -29,7 +29,7 @@ export const DEFAULT_MAX_RETRIES = 2;
  * The longest `Retry-After` the SDK may sleep through inside one call. openai 6.30.1 obeys any
  * `retry-after` the server sends (even minutes) and its sleep ignores the abort signal, so a long
  * wait would hold a worker slot, silently, and delay shutdown. Longer waits surface at once as
- * `rate-limited` with `retryAfterMs`, and the job pauses the queue instead (issue 5, "Failures").
+ * `rate-limited` with `retryAfterMs`, and the job pauses the queue instead (docs/architecture.md §4, failures).
  */
 export const DEFAULT_MAX_IN_CALL_RETRY_AFTER_MS = 10_000;
 /** Room for a complete article; an answer cut off at this limit is `malformed` (finish_reason length). */
@@ -92,6 +92,33 @@ function providerMessage(error: APIError): string {
   return error.message.replace(/^\d{3}\s*/u, '') || 'no message';
 }
 
+const CONNECTION_PROBLEMS: Record<string, string> = {
+  ECONNREFUSED: 'the connection was refused',
+  ENOTFOUND: 'its host name does not resolve',
+  EAI_AGAIN: 'its host name could not be resolved right now',
+  ETIMEDOUT: 'the connection timed out',
+  UND_ERR_CONNECT_TIMEOUT: 'the connection timed out',
+  ECONNRESET: 'the connection was dropped',
+  UND_ERR_SOCKET: 'the connection was dropped',
+  EHOSTUNREACH: 'its host is unreachable',
+  ENETUNREACH: 'its network is unreachable',
+};
+
+/**
+ * What went wrong with the connection, in words and without the address: the error codes of Node's net
+ * and DNS layers (and undici's) are looked up along the cause chain; the full error stays in `cause`.
+ */
+function connectionProblem(error: Error): string {
+  for (let cause: unknown = error.cause, depth = 0; cause instanceof Error && depth < 5; depth += 1) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code && CONNECTION_PROBLEMS[code]) return CONNECTION_PROBLEMS[code];
+    if (code?.startsWith('ERR_TLS') || /certificate/i.test(cause.message))
+      return 'its TLS certificate was not accepted';
+    cause = cause.cause;
+  }
+  return 'the connection failed';
+}
+
 /** Sorts an SDK failure into a WriterError kind. The API key never appears in a message. */
 export function toWriterError(
   error: unknown,
@@ -116,10 +143,10 @@ export function toWriterError(
     );
   }
   if (error instanceof APIConnectionError) {
-    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    // The message becomes the job's error, which API clients read: it names the setting, not the address.
     return new WriterError(
       'transient',
-      redact(`could not reach the model endpoint at ${context.baseURL}${cause}`),
+      `could not reach the model endpoint (OPENAI_BASE_URL): ${connectionProblem(error)}`,
       undefined,
       {
         cause: error,
@@ -225,7 +252,7 @@ export function createOpenAIWriter(options: OpenAIWriterOptions): Writer {
   const client = new OpenAI({
     apiKey: options.apiKey,
     baseURL,
-    // Explicit, so the SDK never falls back to reading OPENAI_* from the environment (STYLE.md rule 2).
+    // Explicit, so the SDK never falls back to reading OPENAI_* from the environment: config.ts alone reads it.
     organization: null,
     project: null,
     timeout: timeoutMs,

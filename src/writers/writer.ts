@@ -1,4 +1,4 @@
-// The model sits behind this interface (STYLE.md rule 8): the `openai` writer calls any OpenAI-compatible
+// The model sits behind this interface, so tests can swap it: the `openai` writer calls any OpenAI-compatible
 // endpoint, the `offline` writer decides deterministically with no network. The generation pipeline
 // validates whatever a writer returns against the allowed operations, candidates and folders.
 import type { ArticleContent } from '../lib/article-content.js';

@@ -8,7 +8,8 @@ import type { TestContext, TestKey } from './app.js';
 export type WireFolder = Folder;
 export type WireArticle = Article;
 
-export function articleBody(parentFolderId: string, overrides: Record<string, unknown> = {}) {
+/** The content fields of an article: the body of an update (PUT), which takes no parentFolderId. */
+export function articleContent(overrides: Record<string, unknown> = {}) {
   return {
     title: 'Canceling your subscription',
     mainKnowledge: 'Customers can cancel from Billing in the dashboard.',
@@ -16,9 +17,13 @@ export function articleBody(parentFolderId: string, overrides: Record<string, un
     questions: ['How do I cancel?', 'Can I end my plan today?'],
     keywords: ['cancel', 'subscription', 'billing'],
     escalation: false,
-    parentFolderId,
     ...overrides,
   };
+}
+
+/** The body of an article create. */
+export function articleBody(parentFolderId: string, overrides: Record<string, unknown> = {}) {
+  return { ...articleContent(), parentFolderId, ...overrides };
 }
 
 export function knowledge(ctx: TestContext, key: TestKey) {
