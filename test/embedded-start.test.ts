@@ -14,11 +14,15 @@ import {
 } from './helpers/processes.js';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'distill-embedded-'));
+const groupDataDir = mkdtempSync(path.join(os.tmpdir(), 'distill-group-'));
 // As root, PostgreSQL runs as the `postgres` user, which must be able to enter DATA_DIR.
 chmodSync(dataDir, 0o755);
+chmodSync(groupDataDir, 0o755);
 afterAll(() => {
-  for (const pid of processesMentioning(dataDir)) process.kill(pid, 'SIGKILL');
-  rmSync(dataDir, { recursive: true, force: true });
+  for (const dir of [dataDir, groupDataDir]) {
+    for (const pid of processesMentioning(dir)) process.kill(pid, 'SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 async function waitForHealth(url: string, server: Spawned): Promise<void> {
@@ -50,6 +54,8 @@ describe('npm start on embedded defaults', () => {
       const url = `http://127.0.0.1:${port}`;
       await waitForHealth(url, server);
 
+      // The key is made once the server listens, so it may follow the first healthy answer.
+      await expect.poll(() => server.output(), { timeout: 10_000 }).toMatch(/^fini_/m);
       const printedKey = /^(fini_[0-9A-Za-z]{40})$/m.exec(server.output())?.[1];
       expect(printedKey, server.output()).toBeDefined();
       const tree = await fetch(`${url}/v2/hc-folders/public`, {
@@ -78,6 +84,34 @@ describe('npm start on embedded defaults', () => {
       expect(again.output()).not.toMatch(/^fini_/m);
       again.child.kill('SIGTERM');
       expect(await again.exited).toBe(0);
+    },
+  );
+
+  it(
+    'Ctrl-C (SIGINT to the whole process group): the embedded PostgreSQL stops last, and the service says stopped',
+    { timeout: 120_000 },
+    async () => {
+      const port = await freePort();
+      const env = {
+        DATA_DIR: groupDataDir,
+        PORT: String(port),
+        EMBEDDED_PG_PORT: String(await freePort()),
+        LOG_LEVEL: 'info',
+      };
+      const server = spawnNpm(['start'], env, { detached: true });
+      await waitForHealth(`http://127.0.0.1:${port}`, server);
+      // Which Redis and which queue prefix: the one derived from this database's installation id.
+      expect(server.output()).toMatch(
+        /queues on Redis 127\.0\.0\.1:\d+ \([^)]+\) with prefix distill-[0-9a-f]{12}/,
+      );
+
+      // What a terminal does on Ctrl-C: the signal goes to every process of the foreground group.
+      process.kill(-server.child.pid!, 'SIGINT');
+      expect(await server.exited).toBe(0);
+      expect(server.output()).toMatch(/"msg":"stopped"/);
+      // Nothing failed on the way: the database was still there while the connections closed.
+      expect(server.output()).not.toMatch(/"level":(50|60)/);
+      await expect.poll(() => processesMentioning(groupDataDir), { timeout: 10_000 }).toEqual([]);
     },
   );
 });
