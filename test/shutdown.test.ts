@@ -1,6 +1,5 @@
 // Stopping a running service (`distill all`, a real child process) while Redis is gone: every shutdown
 // step has a deadline, so SIGTERM ends the process; a second signal ends it at once.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,14 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedRedis, type RedisHandle } from '../src/lib/embedded-redis.js';
 import { createLogger } from '../src/lib/logger.js';
 import { createIsolatedDatabase } from './helpers/isolated-database.js';
-import { childEnv, freePort, ROOT, type Spawned } from './helpers/processes.js';
+import { freePort } from './helpers/processes.js';
+import { startRoleProcess, type WorkerProcess } from './helpers/worker-process.js';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'distill-shutdown-'));
 let database: Awaited<ReturnType<typeof createIsolatedDatabase>>;
 beforeAll(async () => {
   database = await createIsolatedDatabase();
 });
-const children: Spawned[] = [];
+const children: WorkerProcess[] = [];
 afterAll(async () => {
   for (const { child } of children) if (child.exitCode === null) child.kill('SIGKILL');
   await database.drop();
@@ -33,24 +33,14 @@ function privateRedis(): Promise<RedisHandle> {
   );
 }
 
-function startService(env: Record<string, string>): Spawned & { ready: Promise<void> } {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'distill.js'), 'all'], {
-    cwd: ROOT,
-    env: childEnv({ DATABASE_URL: database.url, LOG_LEVEL: 'info', LLM_PROVIDER: 'offline', ...env }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  let markReady: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => (markReady = resolve));
-  const collect = (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-    if (output.includes('is listening on') && output.includes('workers started')) markReady();
-  };
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  children.push({ child, output: () => output, exited });
-  return { child, output: () => output, exited, ready };
+function startService(env: Record<string, string>): WorkerProcess {
+  const service = startRoleProcess(
+    'all',
+    { DATABASE_URL: database.url, LOG_LEVEL: 'info', LLM_PROVIDER: 'offline', ...env },
+    (output) => output.includes('is listening on') && output.includes('workers started'),
+  );
+  children.push(service);
+  return service;
 }
 
 async function startWithRedisThenStopIt(graceMs: number) {

@@ -144,6 +144,69 @@ async function createDatabaseIfMissing(adminUrl: string): Promise<void> {
   }
 }
 
+interface Cluster {
+  clusterDir: string;
+  port: number;
+  isRoot: boolean;
+  /** Keeps the server's recent output, for the reason of a failed start. */
+  remember: (message: unknown) => void;
+  failed: (reason: string) => EmbeddedStartError;
+}
+
+/** initdb, through the library (which also creates the `postgres` system user when run as root). */
+async function initialiseCluster(cluster: Cluster, password: string): Promise<void> {
+  const EmbeddedPostgresServer = await loadEmbeddedPostgres();
+  const server = new EmbeddedPostgresServer({
+    databaseDir: cluster.clusterDir,
+    port: cluster.port,
+    user: USER,
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: cluster.isRoot,
+    initdbFlags: ['--encoding=UTF8'],
+    onLog: cluster.remember,
+    onError: cluster.remember,
+  });
+  try {
+    await server.initialise();
+  } catch (error) {
+    throw cluster.failed(error instanceof Error ? error.message : '');
+  }
+}
+
+/**
+ * Starts `postgres` itself rather than through the library, which would run it in our process group
+ * (see detached-child.ts). As root it runs as the `postgres` user that initdb ran as. Returns its pid.
+ */
+async function startServer(cluster: Cluster, postgres: string): Promise<number> {
+  const { clusterDir, port, isRoot } = cluster;
+  const server = await spawnUntilReady(
+    postgres,
+    // TCP on loopback only, and no Unix socket in the shared /tmp.
+    [
+      '-D',
+      clusterDir,
+      '-p',
+      String(port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+    ],
+    {
+      ...(isRoot ? await postgresUserIds() : {}),
+      // English server messages: readiness is recognised by one.
+      env: { ...process.env, LC_MESSAGES: 'C' },
+      readyText: 'database system is ready to accept connections',
+      timeoutMs: 60_000,
+      onOutput: cluster.remember,
+      failure: cluster.failed,
+    },
+  );
+  return server.pid;
+}
+
 /**
  * Returns a URL for the embedded cluster: connects to the one another live Distill process runs, or starts
  * it (initialising the cluster on first use, stopping an orphan left by a SIGKILLed owner first).
@@ -181,7 +244,6 @@ export async function ensureEmbeddedPostgres(options: {
   const { packageDir, postgres } = await hydrateSymlinks();
   const isRoot = process.getuid?.() === 0;
   if (isRoot) await assertTraversableByOthers([path.join(packageDir, 'native', 'bin'), dataDir]);
-  const EmbeddedPostgresServer = await loadEmbeddedPostgres();
   const serverLog: string[] = [];
   const remember = (message: unknown) => {
     serverLog.push(String(message instanceof Error ? message.message : message));
@@ -189,62 +251,21 @@ export async function ensureEmbeddedPostgres(options: {
   };
   const failed = (reason: string) =>
     new EmbeddedStartError(
-      `The embedded PostgreSQL did not start on port ${port}: ${reason || 'unknown reason'}`,
+      `The embedded PostgreSQL did not start on port ${port}: ${lastServerMessages(serverLog) || reason || 'unknown reason'}`,
     );
-
+  const cluster = { clusterDir, port, isRoot, remember, failed };
   if (!clusterExists) {
-    // The library only initialises the cluster; the server itself is started below, detached.
-    const server = new EmbeddedPostgresServer({
-      databaseDir: clusterDir,
-      port,
-      user: USER,
-      password,
-      authMethod: 'scram-sha-256',
-      persistent: true,
-      // Root cannot run PostgreSQL: the library runs initdb as a `postgres` system user (created if missing).
-      createPostgresUser: isRoot,
-      initdbFlags: ['--encoding=UTF8'],
-      onLog: remember,
-      onError: remember,
-    });
     if (isRoot)
       logger.warn(
         "running as root: the embedded PostgreSQL runs as the 'postgres' system user (created if missing)",
       );
     logger.info({ clusterDir }, 'initialising the embedded PostgreSQL cluster (first start)');
-    try {
-      await server.initialise();
-    } catch (error) {
-      throw failed(error instanceof Error ? error.message : lastServerMessages(serverLog));
-    }
+    await initialiseCluster(cluster, password);
   }
-  const server = await spawnUntilReady(
-    postgres,
-    // TCP on loopback only, and no Unix socket in the shared /tmp.
-    [
-      '-D',
-      clusterDir,
-      '-p',
-      String(port),
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'unix_socket_directories=',
-    ],
-    {
-      ...(isRoot ? await postgresUserIds() : {}),
-      // English server messages: readiness is recognised by one.
-      env: { ...process.env, LC_MESSAGES: 'C' },
-      readyText: 'database system is ready to accept connections',
-      timeoutMs: 60_000,
-      onOutput: remember,
-      failure: (reason) => failed(lastServerMessages(serverLog) || reason),
-    },
-  );
+  const serverPid = await startServer(cluster, postgres);
   await writePid(ownerFile, process.pid);
 
   // Safety net for crashes and forced exits: stop the server when this process exits for any reason.
-  const serverPid = server.pid;
   const onExit = () => {
     if (isAlive(serverPid)) process.kill(serverPid, 'SIGINT');
   };
