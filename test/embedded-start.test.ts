@@ -18,7 +18,22 @@ const groupDataDir = mkdtempSync(path.join(os.tmpdir(), 'distill-group-'));
 // As root, PostgreSQL runs as the `postgres` user, which must be able to enter DATA_DIR.
 chmodSync(dataDir, 0o755);
 chmodSync(groupDataDir, 0o755);
+// Each server runs in a process group of its own: one that a failed assertion left running is killed
+// with its npm parent (the embedded PostgreSQL, in a group of its own, is found by its DATA_DIR).
+const servers: Spawned[] = [];
+function start(env: Record<string, string>): Spawned {
+  const server = spawnNpm(['start'], env, { detached: true });
+  servers.push(server);
+  return server;
+}
 afterAll(() => {
+  for (const { child } of servers) {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
   for (const dir of [dataDir, groupDataDir]) {
     for (const pid of processesMentioning(dir)) process.kill(pid, 'SIGKILL');
     rmSync(dir, { recursive: true, force: true });
@@ -50,7 +65,7 @@ describe('npm start on embedded defaults', () => {
         EMBEDDED_PG_PORT: String(await freePort()),
         LOG_LEVEL: 'warn',
       };
-      const server = spawnNpm(['start'], env);
+      const server = start(env);
       const url = `http://127.0.0.1:${port}`;
       await waitForHealth(url, server);
 
@@ -79,7 +94,7 @@ describe('npm start on embedded defaults', () => {
       await expect.poll(() => processesMentioning(dataDir), { timeout: 10_000 }).toEqual([]);
 
       // A second start on the same data dir reuses the cluster and prints no new key.
-      const again = spawnNpm(['start'], env);
+      const again = start(env);
       await waitForHealth(url, again);
       expect(again.output()).not.toMatch(/^fini_/m);
       again.child.kill('SIGTERM');
@@ -98,7 +113,7 @@ describe('npm start on embedded defaults', () => {
         EMBEDDED_PG_PORT: String(await freePort()),
         LOG_LEVEL: 'info',
       };
-      const server = spawnNpm(['start'], env, { detached: true });
+      const server = start(env);
       await waitForHealth(`http://127.0.0.1:${port}`, server);
       // Which Redis and which queue prefix: the one derived from this database's installation id.
       expect(server.output()).toMatch(
