@@ -26,6 +26,7 @@ import {
 } from './http/load-shedding.js';
 import { metricsRoutes, registerHttpMetrics } from './http/metrics-routes.js';
 import { registerRateLimit } from './http/rate-limit.js';
+import { RequestLog } from './http/request-log.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { configureZodMessages } from './http/zod-messages.js';
 import { articlesRoutes } from './knowledge/articles-routes.js';
@@ -61,6 +62,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ap
     // A client could otherwise choose the id its request is logged under (and collide with another's).
     requestIdHeader: deps.config.trustRequestId ? 'x-request-id' : false,
     genReqId: () => randomUUID(),
+    logController: new RequestLog(),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   }).withTypeProvider<ZodTypeProvider>();
 

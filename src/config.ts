@@ -85,7 +85,7 @@ const EnvSchema = z.object({
   QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_{}-]+$/, { error: 'may contain only letters, digits, _, -, { and }' })
-    .default('distill'),
+    .optional(),
   EMBEDDED_PG_PORT: integer(1, 65535).default(54329),
   EMBEDDED_REDIS_PORT: integer(1, 65535).default(56379),
   SHUTDOWN_GRACE_MS: integer(0, 600_000).default(20_000),
@@ -117,7 +117,10 @@ export type Config = Readonly<{
   /** Browser origins allowed by CORS; empty = CORS off (no cross-origin browser access). */
   corsOrigins: readonly string[];
   logLevel: (typeof LOG_LEVELS)[number];
+  /** QUEUE_PREFIX, else `distill`; at start main.ts replaces that with one derived from the installation id. */
   queuePrefix: string;
+  /** Whether QUEUE_PREFIX was set (then it is used as is). */
+  queuePrefixConfigured: boolean;
   embeddedPgPort: number;
   embeddedRedisPort: number;
   shutdownGraceMs: number;
@@ -175,7 +178,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     corsOrigins: Object.freeze(e.CORS_ORIGINS ?? []),
     logLevel: e.LOG_LEVEL,
-    queuePrefix: e.QUEUE_PREFIX,
+    queuePrefix: e.QUEUE_PREFIX ?? 'distill',
+    queuePrefixConfigured: e.QUEUE_PREFIX !== undefined,
     embeddedPgPort: e.EMBEDDED_PG_PORT,
     embeddedRedisPort: e.EMBEDDED_REDIS_PORT,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,

@@ -1,12 +1,16 @@
 // Entry point: parse config → open PostgreSQL and Redis (embedded when not configured) → migrate →
-// build deps → start the role (api | worker | all). SIGTERM/SIGINT stop everything in reverse order.
+// build deps → listen → start the workers. SIGTERM/SIGINT stop everything in order (lib/shutdown.ts).
 import { pathToFileURL } from 'node:url';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
 import { createDeps, type Role } from './deps.js';
-import { openDatabase, openRedis } from './lib/infrastructure.js';
-import { createLogger, type Logger } from './lib/logger.js';
+import { redisAddress } from './lib/embedded-redis.js';
+import { openDatabase, openRedis, type RedisHandle } from './lib/infrastructure.js';
+import { withQueuePrefix } from './lib/installation.js';
+import { createLogger } from './lib/logger.js';
 import { runMigrations } from './lib/migrate.js';
+import { createShutdown } from './lib/shutdown.js';
+import { listenError, postgresError, StartupError } from './lib/startup-errors.js';
 import { startWorkers } from './workers.js';
 
 export function loadConfigOrExit(): Config {
@@ -22,78 +26,86 @@ export function loadConfigOrExit(): Config {
   }
 }
 
-/** Stops what was started, newest first; each step is bounded so one stuck close cannot hang the exit. */
-async function stopAll(
-  stoppers: { name: string; stop: () => Promise<void> }[],
-  logger: Logger,
-): Promise<void> {
-  for (const { name, stop } of [...stoppers].reverse()) {
-    try {
-      await stop();
-      logger.debug(`${name} stopped`);
-    } catch (error) {
-      logger.error({ err: error }, `stopping ${name} failed`);
-    }
-  }
+/** api and worker run beside other processes, so they need the shared database, not an embedded one. */
+function assertRoleCanRun(role: Role, config: Config): void {
+  if (role === 'all' || config.databaseUrl) return;
+  console.error(
+    `Distill could not start: the ${role} role needs DATABASE_URL (a PostgreSQL shared by the api and worker processes). ` +
+      'Set DATABASE_URL (and REDIS_URL), or run the "all" role, which starts an embedded PostgreSQL.',
+  );
+  process.exit(1);
+}
+
+function describeRedis(redis: RedisHandle): string {
+  const origin = {
+    configured: 'REDIS_URL',
+    found: 'found on the default port; set REDIS_URL to use another',
+    embedded: `the private redis-server under DATA_DIR`,
+  }[redis.origin];
+  return `${redisAddress(redis.url)} (${origin})`;
 }
 
 export async function runRole(role: Role): Promise<void> {
-  const config = loadConfigOrExit();
-  const logger = createLogger(config.logLevel);
-  const stoppers: { name: string; stop: () => Promise<void> }[] = [];
-  let stopping: Promise<void> | undefined;
+  const loaded = loadConfigOrExit();
+  assertRoleCanRun(role, loaded);
+  const logger = createLogger(loaded.logLevel);
+  const shutdown = createShutdown({ logger, graceMs: loaded.shutdownGraceMs });
+  shutdown.listen();
 
-  let startup: Promise<void> = Promise.resolve();
-
-  const shutdown = (reason: string, exitCode: number) => {
-    if (stopping) return stopping;
-    logger.info({ reason }, 'shutting down');
-    // A signal during start-up waits for it to settle, so nothing it is starting is left behind.
-    stopping = startup
-      .catch(() => undefined)
-      .then(() => stopAll(stoppers, logger))
-      .then(() => {
-        logger.info('stopped');
-        process.exit(exitCode);
-      });
-    return stopping;
-  };
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void shutdown(signal, 0));
-
-  startup = (async () => {
-    const database = await openDatabase(config, logger);
-    stoppers.push({ name: 'database server', stop: database.stop });
-    await runMigrations(database.url, logger);
+  const startup = (async () => {
+    const database = await openDatabase(loaded, logger).catch((error: unknown) => {
+      throw postgresError(error, loaded);
+    });
+    shutdown.add('database server', database.stop, 12_000);
+    await runMigrations(database.url, logger).catch((error: unknown) => {
+      throw postgresError(error, loaded);
+    });
+    const config = await withQueuePrefix(loaded, database.url);
     const redis = await openRedis(config, logger);
-    stoppers.push({ name: 'redis server', stop: redis.stop });
+    shutdown.add('redis server', redis.stop, 12_000);
+    logger.info(
+      { redis: redisAddress(redis.url), redisOrigin: redis.origin, queuePrefix: config.queuePrefix },
+      `queues on Redis ${describeRedis(redis)} with prefix ${config.queuePrefix}`,
+    );
 
     const deps = createDeps(config, logger, { databaseUrl: database.url, redisUrl: redis.url, role });
-    stoppers.push({ name: 'connections', stop: () => deps.close() });
+    shutdown.add('connections', () => deps.close(), 5_000);
 
-    // Workers first: on shutdown (reverse order) HTTP stops accepting before the workers drain.
-    if (role !== 'api') {
-      const workers = startWorkers(deps);
-      stoppers.push({ name: 'workers', stop: () => workers.close() });
-    }
+    // The port is taken before the workers start: a second start on a busy port runs no jobs, and the
+    // first API key is created only once the server is reachable, so it is never made and not shown.
+    let address: string | undefined;
     if (role !== 'worker') {
       const app = await buildApp(deps);
-      stoppers.push({ name: 'http server', stop: () => app.close() });
-      const defaultKey = await deps.keys.createDefaultKeyIfFresh();
-      const address = await app.listen({ port: config.port, host: config.host });
+      shutdown.add('http server', () => app.close(), 5_000);
+      address = await app.listen({ port: config.port, host: config.host }).catch((error: unknown) => {
+        throw listenError(error, config);
+      });
+    }
+    if (role !== 'api') {
+      const workers = startWorkers(deps);
+      // The grace period, then a bounded abort (workers.ts).
+      shutdown.add('workers', () => workers.close(), config.shutdownGraceMs + 3_000);
+    }
+    if (address) {
       console.log(`Distill (${role}) is listening on ${address} — API docs at ${address}/docs`);
+      const defaultKey = await deps.keys.createDefaultKeyIfFresh();
       if (defaultKey) {
         console.log('Created workspace "default" with a read/write API key. It is shown once; store it now:');
         console.log(defaultKey.key);
       }
     }
   })();
+  shutdown.starting(startup);
 
   try {
     await startup;
   } catch (error) {
-    logger.fatal({ err: error }, 'start-up failed');
+    // A failure already worded for people is said once, on stderr; anything else is logged with its stack.
+    const worded =
+      error instanceof StartupError || (error instanceof Error && error.name === 'EmbeddedStartError');
+    if (!worded) logger.fatal({ err: error }, 'start-up failed');
     console.error(`Distill could not start: ${error instanceof Error ? error.message : String(error)}`);
-    await shutdown('start-up failed', 1);
+    await shutdown.run('start-up failed', 1);
   }
 }
 

@@ -14,11 +14,30 @@ import {
 } from './helpers/processes.js';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'distill-embedded-'));
+const groupDataDir = mkdtempSync(path.join(os.tmpdir(), 'distill-group-'));
 // As root, PostgreSQL runs as the `postgres` user, which must be able to enter DATA_DIR.
 chmodSync(dataDir, 0o755);
+chmodSync(groupDataDir, 0o755);
+// Each server runs in a process group of its own: one that a failed assertion left running is killed
+// with its npm parent (the embedded PostgreSQL, in a group of its own, is found by its DATA_DIR).
+const servers: Spawned[] = [];
+function start(env: Record<string, string>): Spawned {
+  const server = spawnNpm(['start'], env, { detached: true });
+  servers.push(server);
+  return server;
+}
 afterAll(() => {
-  for (const pid of processesMentioning(dataDir)) process.kill(pid, 'SIGKILL');
-  rmSync(dataDir, { recursive: true, force: true });
+  for (const { child } of servers) {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  for (const dir of [dataDir, groupDataDir]) {
+    for (const pid of processesMentioning(dir)) process.kill(pid, 'SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 async function waitForHealth(url: string, server: Spawned): Promise<void> {
@@ -46,10 +65,12 @@ describe('npm start on embedded defaults', () => {
         EMBEDDED_PG_PORT: String(await freePort()),
         LOG_LEVEL: 'warn',
       };
-      const server = spawnNpm(['start'], env);
+      const server = start(env);
       const url = `http://127.0.0.1:${port}`;
       await waitForHealth(url, server);
 
+      // The key is made once the server listens, so it may follow the first healthy answer.
+      await expect.poll(() => server.output(), { timeout: 10_000 }).toMatch(/^fini_/m);
       const printedKey = /^(fini_[0-9A-Za-z]{40})$/m.exec(server.output())?.[1];
       expect(printedKey, server.output()).toBeDefined();
       const tree = await fetch(`${url}/v2/hc-folders/public`, {
@@ -73,11 +94,41 @@ describe('npm start on embedded defaults', () => {
       await expect.poll(() => processesMentioning(dataDir), { timeout: 10_000 }).toEqual([]);
 
       // A second start on the same data dir reuses the cluster and prints no new key.
-      const again = spawnNpm(['start'], env);
+      const again = start(env);
       await waitForHealth(url, again);
       expect(again.output()).not.toMatch(/^fini_/m);
       again.child.kill('SIGTERM');
       expect(await again.exited).toBe(0);
+    },
+  );
+
+  it(
+    'Ctrl-C (SIGINT to the whole process group): the embedded PostgreSQL stops last, and the service says stopped',
+    { timeout: 120_000 },
+    async () => {
+      const port = await freePort();
+      const env = {
+        DATA_DIR: groupDataDir,
+        PORT: String(port),
+        EMBEDDED_PG_PORT: String(await freePort()),
+        LOG_LEVEL: 'info',
+      };
+      const server = start(env);
+      await waitForHealth(`http://127.0.0.1:${port}`, server);
+      // Which Redis and which queue prefix: the one derived from this database's installation id.
+      expect(server.output()).toMatch(
+        /queues on Redis 127\.0\.0\.1:\d+ \([^)]+\) with prefix distill-[0-9a-f]{12}/,
+      );
+
+      // What a terminal does on Ctrl-C: the signal goes to every process of the foreground group.
+      process.kill(-server.child.pid!, 'SIGINT');
+      expect(await server.exited).toBe(0);
+      expect(server.output()).toMatch(/"msg":"stopped"/);
+      // The database was still there while the connections closed: before it ran in its own process
+      // group, the Ctrl-C stopped it first and every open connection logged this, with a stack trace.
+      expect(server.output()).not.toContain('terminating connection due to administrator command');
+      expect(server.output()).not.toMatch(/"level":(50|60)/);
+      await expect.poll(() => processesMentioning(groupDataDir), { timeout: 10_000 }).toEqual([]);
     },
   );
 });

@@ -56,7 +56,7 @@ describe('secrets', () => {
       await ctx.close();
     }
     expect(log).toContain('writer: openai');
-    expect(log).toContain('incoming request');
+    expect(log).toContain('request completed');
     for (const secret of [OPENAI_KEY, OPENAI_KEY.slice(10), 'fini_ZZZZ', 'Bearer fini_'])
       expect(log).not.toContain(secret);
     expect(log).not.toMatch(/fini_[0-9A-Za-z]{40}/);

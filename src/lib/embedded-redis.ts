@@ -1,16 +1,27 @@
 // Redis for the embedded default. No npm package ships a working redis-server offline, so with no
 // REDIS_URL we use a Redis on 127.0.0.1:6379 when one answers, else spawn `redis-server` from PATH as a
-// child with its data and pid file under DATA_DIR (docs/architecture.md §1, embedded defaults).
-import { spawn } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+// child with its data, pid file and password under DATA_DIR (docs/architecture.md §1, embedded defaults).
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import type { Logger } from './logger.js';
-import { classifyRunningServer, isAlive, removeFile, stopProcess, writePid } from './processes.js';
+import { spawnUntilReady } from './detached-child.js';
+import {
+  classifyRunningServer,
+  isAlive,
+  makeDataDir,
+  makePrivateDir,
+  removeFile,
+  stopProcess,
+  writePid,
+} from './processes.js';
 
 export interface RedisHandle {
   url: string;
   owned: boolean;
+  /** REDIS_URL, a Redis found on 127.0.0.1:6379, or the private redis-server under DATA_DIR. */
+  origin: 'configured' | 'found' | 'embedded';
   stop: () => Promise<void>;
 }
 
@@ -40,7 +51,27 @@ export function pingRedis(host: string, port: number, timeoutMs = 500): Promise<
   });
 }
 
-const notOwned = (url: string): RedisHandle => ({ url, owned: false, stop: () => Promise.resolve() });
+const notOwned = (url: string, origin: RedisHandle['origin']): RedisHandle => ({
+  url,
+  owned: false,
+  origin,
+  stop: () => Promise.resolve(),
+});
+
+/** host:port of a Redis URL, for the log (never its password). */
+export function redisAddress(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.hostname}:${parsed.port || '6379'}`;
+}
+
+/** The private server's password: generated on first use, kept (0600) so a restart and other processes reuse it. */
+async function readOrCreatePassword(file: string): Promise<string> {
+  const existing = (await readFile(file, 'utf8').catch(() => ''))?.trim();
+  if (existing) return existing;
+  const password = randomBytes(24).toString('hex');
+  await writeFile(file, `${password}\n`, { mode: 0o600 });
+  return password;
+}
 
 export async function ensureRedis(options: {
   redisUrl: string | undefined;
@@ -48,8 +79,8 @@ export async function ensureRedis(options: {
   port: number;
   logger: Logger;
 }): Promise<RedisHandle> {
-  if (options.redisUrl) return notOwned(options.redisUrl);
-  if (await pingRedis('127.0.0.1', 6379)) return notOwned('redis://127.0.0.1:6379');
+  if (options.redisUrl) return notOwned(options.redisUrl, 'configured');
+  if (await pingRedis('127.0.0.1', 6379)) return notOwned('redis://127.0.0.1:6379', 'found');
   return startEmbeddedRedis(options);
 }
 
@@ -63,18 +94,25 @@ export async function startEmbeddedRedis(options: {
   const dir = path.join(dataDir, 'redis');
   const pidFile = path.join(dir, 'redis.pid');
   const ownerFile = path.join(dir, 'owner.pid');
-  await mkdir(dir, { recursive: true });
-  const url = `redis://127.0.0.1:${port}`;
+  await makeDataDir(dataDir);
+  await makePrivateDir(dir);
+  const password = await readOrCreatePassword(path.join(dir, 'password'));
+  const url = `redis://:${password}@127.0.0.1:${port}`;
+  const secretsFile = path.join(dir, 'secrets.conf');
   const running = await classifyRunningServer(pidFile, ownerFile);
-  if (running.state === 'shared') return notOwned(url);
+  if (running.state === 'shared') return notOwned(url, 'embedded');
   if (running.state === 'orphan') {
     logger.warn({ serverPid: running.pid }, 'stopping an orphaned embedded Redis left by an earlier run');
     await stopProcess(running.pid, 'SIGTERM', 10_000);
   }
 
-  const child = spawn(
+  await writeFile(secretsFile, `requirepass ${password}\n`, { mode: 0o600 });
+  // Readiness is tied to this child's own output, so an orphan answering PING cannot fool us.
+  const { pid: childPid } = await spawnUntilReady(
     'redis-server',
     [
+      // The password goes in through a 0600 file: a command-line argument is visible to every local user.
+      secretsFile,
       '--port',
       String(port),
       '--bind',
@@ -97,49 +135,17 @@ export async function startEmbeddedRedis(options: {
       '--logfile',
       '',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-
-  // Readiness is tied to this child's own output, so an orphan answering PING cannot fool us.
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(
-      () =>
-        reject(new RedisUnavailableError(`redis-server did not become ready in 10 s: ${output.slice(-300)}`)),
-      10_000,
-    );
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      if (output.includes('Ready to accept connections')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('error', (error: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      reject(
-        error.code === 'ENOENT'
+    {
+      readyText: 'Ready to accept connections',
+      timeoutMs: 10_000,
+      failure: (reason, error) =>
+        error?.code === 'ENOENT'
           ? new RedisUnavailableError(
               `Redis is not running on 127.0.0.1:6379 and redis-server is not installed: ${REDIS_INSTALL_HINT}`,
             )
-          : error,
-      );
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(
-        new RedisUnavailableError(
-          `redis-server exited with code ${code}: ${output.trim().split('\n').slice(-2).join(' ')}`,
-        ),
-      );
-    });
-  });
-  child.stdout.resume();
-  child.stderr.resume();
-  child.removeAllListeners('exit');
-  const childPid = child.pid!;
+          : new RedisUnavailableError(`redis-server ${reason}`),
+    },
+  );
   await writePid(ownerFile, process.pid);
   const onExit = () => {
     if (isAlive(childPid)) process.kill(childPid, 'SIGTERM');
@@ -150,6 +156,7 @@ export async function startEmbeddedRedis(options: {
   return {
     url,
     owned: true,
+    origin: 'embedded',
     stop: async () => {
       process.removeListener('exit', onExit);
       await stopProcess(childPid, 'SIGTERM', 10_000);

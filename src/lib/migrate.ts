@@ -23,7 +23,8 @@ export async function runMigrations(databaseUrl: string, logger: Logger): Promis
       debug: () => undefined,
       info: () => undefined,
       warn: (message: string) => logger.warn(message),
-      error: (message: string) => logger.error(message),
+      // Its errors are thrown too, and reported once by the caller.
+      error: (message: string) => logger.debug(message),
     },
   });
   const names = applied.map((migration) => migration.name);

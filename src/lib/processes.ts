@@ -1,7 +1,7 @@
 // Small helpers for the child processes of the embedded defaults (PostgreSQL, Redis): pid files,
 // liveness, and stopping an orphan left behind by a SIGKILLed parent.
 import { readFileSync } from 'node:fs';
-import { readFile, writeFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, writeFile, rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export function isAlive(pid: number): boolean {
@@ -33,6 +33,19 @@ export async function readPid(file: string): Promise<number | undefined> {
 
 export async function writePid(file: string, pid: number): Promise<void> {
   await writeFile(file, `${pid}\n`, { mode: 0o644 });
+}
+
+/** Creates `dir` and missing parents for this user alone (0700): DATA_DIR holds passwords and data. */
+export async function makePrivateDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+}
+
+/**
+ * DATA_DIR itself: 0700, except as root, where the embedded PostgreSQL runs as the `postgres` user and
+ * must pass through it to its cluster (0711: others may enter, not list).
+ */
+export async function makeDataDir(dataDir: string): Promise<void> {
+  await mkdir(dataDir, { recursive: true, mode: process.getuid?.() === 0 ? 0o711 : 0o700 });
 }
 
 export async function removeFile(file: string): Promise<void> {

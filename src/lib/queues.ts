@@ -3,7 +3,18 @@
 import { Queue, Worker, type JobsOptions, type Processor, type WorkerOptions } from 'bullmq';
 import type { Logger } from './logger.js';
 import { withTimeout } from './timeout.js';
-import { createWorkerConnection, Redis } from './redis.js';
+import { createWorkerConnection, isConnectionError, Redis, warnRedisConnection } from './redis.js';
+
+/** Unreachable Redis: one throttled warning for all (see redis.ts); anything else: logged as it comes. */
+function logRedisError(
+  logger: Logger,
+  error: Error,
+  context: Record<string, unknown>,
+  message: string,
+): void {
+  if (isConnectionError(error)) warnRedisConnection(logger, error, context);
+  else logger.warn({ err: error, ...context }, message);
+}
 
 /** Retries with exponential backoff; finished jobs are trimmed by age and count (Postgres keeps the history). */
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
@@ -29,7 +40,7 @@ export function createQueue(
     prefix,
     defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, ...jobOptions },
   });
-  queue.on('error', (error) => logger.warn({ err: error, queue: name }, 'queue error'));
+  queue.on('error', (error) => logRedisError(logger, error, { queue: name }, 'queue error'));
   return queue;
 }
 
@@ -102,7 +113,7 @@ export function createWorker<T>(
     maxStalledCount: 2,
     ...rest,
   });
-  worker.on('error', (error) => logger.warn({ err: error, queue: name }, 'worker error'));
+  worker.on('error', (error) => logRedisError(logger, error, { queue: name }, 'worker error'));
   // BullMQ leaves a connection it was given open; this one is the worker's alone.
   worker.on('closed', () => connection.disconnect());
   return worker;

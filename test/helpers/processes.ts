@@ -72,8 +72,18 @@ export interface Spawned {
   exited: Promise<number | null>;
 }
 
-export function spawnNpm(args: string[], env: Record<string, string>): Spawned {
-  const child = spawn('npm', args, { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+/** `detached`: in a process group of its own (led by npm), as a terminal runs a foreground command. */
+export function spawnNpm(
+  args: string[],
+  env: Record<string, string>,
+  options: { detached?: boolean } = {},
+): Spawned {
+  const child = spawn('npm', args, {
+    cwd: ROOT,
+    env: childEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));

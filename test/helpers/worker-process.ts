@@ -1,4 +1,4 @@
-// A `distill worker` in a child process, for tests that crash or stop it.
+// A `distill worker` (or `distill all`) in a child process, for tests that crash or stop it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { TestContext } from './app.js';
@@ -8,21 +8,19 @@ export interface WorkerProcess {
   child: ChildProcess;
   output: () => string;
   exited: Promise<number | null>;
-  /** Resolves once the worker logged that its queues are consumed. */
+  /** Resolves once the process logged that it is ready (its queues are consumed). */
   ready: Promise<void>;
 }
 
-/** Starts a worker on the same database, Redis and queue prefix as the test app. */
-export function startWorkerProcess(ctx: TestContext, env: Record<string, string> = {}): WorkerProcess {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'distill.js'), 'worker'], {
+/** Runs `distill <role>` with exactly `env` (plus the parent's non-Distill variables). */
+export function startRoleProcess(
+  role: 'worker' | 'all',
+  env: Record<string, string>,
+  isReady: (output: string) => boolean = (output) => output.includes('workers started'),
+): WorkerProcess {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'distill.js'), role], {
     cwd: ROOT,
-    env: childEnv({
-      DATABASE_URL: ctx.config.databaseUrl!,
-      REDIS_URL: ctx.config.redisUrl!,
-      QUEUE_PREFIX: ctx.config.queuePrefix,
-      LOG_LEVEL: 'info',
-      ...env,
-    }),
+    env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -30,10 +28,21 @@ export function startWorkerProcess(ctx: TestContext, env: Record<string, string>
   const ready = new Promise<void>((resolve) => (markReady = resolve));
   const collect = (chunk: Buffer) => {
     output += chunk.toString('utf8');
-    if (output.includes('workers started')) markReady();
+    if (isReady(output)) markReady();
   };
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, output: () => output, exited, ready };
+}
+
+/** Starts a worker on the same database, Redis and queue prefix as the test app. */
+export function startWorkerProcess(ctx: TestContext, env: Record<string, string> = {}): WorkerProcess {
+  return startRoleProcess('worker', {
+    DATABASE_URL: ctx.config.databaseUrl!,
+    REDIS_URL: ctx.config.redisUrl!,
+    QUEUE_PREFIX: ctx.config.queuePrefix,
+    LOG_LEVEL: 'info',
+    ...env,
+  });
 }
