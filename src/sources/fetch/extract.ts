@@ -169,17 +169,36 @@ function metaTitle(document: DomDocument): string {
   return clean(og ?? '') || clean(title ?? '') || clean(h1 ?? '');
 }
 
-function extractHtml(html: string): { title: string; paragraphs: string[] } {
-  const document = parseDocument(html);
-  const title = metaTitle(document);
+/** The page without its site chrome, as Readability is given it. */
+function removeChrome(document: DomDocument): void {
   for (const element of Array.from(document.querySelectorAll(BOILERPLATE))) element.remove();
   // A page header or footer (not one inside the article) is site chrome.
   for (const element of Array.from(document.querySelectorAll('header, footer'))) {
     if (!element.closest('article, main, [role="main"]')) element.remove();
   }
-  const fallbackBody = document.body?.innerHTML ?? '';
+}
+
+function readability(document: DomDocument) {
   // Readability mutates the document it is given.
-  const article = new Readability(document, { charThreshold: 200 }).parse();
+  return new Readability(document, { charThreshold: 200 }).parse();
+}
+
+/**
+ * Readability's own result (HTML) for the main content Distill extracts from: what the markdown
+ * paragraphs must not lose (the extraction evaluation compares the two texts).
+ */
+export function readabilityContent(html: string): string {
+  const document = parseDocument(html);
+  removeChrome(document);
+  return readability(document)?.content ?? document.body?.innerHTML ?? '';
+}
+
+function extractHtml(html: string): { title: string; paragraphs: string[] } {
+  const document = parseDocument(html);
+  const title = metaTitle(document);
+  removeChrome(document);
+  const fallbackBody = document.body?.innerHTML ?? '';
+  const article = readability(document);
   const content = parseDocument(
     `<!doctype html><html><body>${article?.content ?? fallbackBody}</body></html>`,
   );
