@@ -1,7 +1,7 @@
 // Extraction quality on the evaluation set of test/fixtures/extraction: token F1 of Distill's paragraphs
 // against the expected article text, and against Readability's own text of the same main content.
 // Run: node --import tsx bench/content/extraction-eval.ts [--verbose]
-import { extractContent, readabilityContent } from '../../src/sources/fetch/extract.js';
+import { extractContent, mainContent } from '../../src/sources/fetch/extract.js';
 import {
   EXTRACTION_PAGES,
   expectedTokens,
@@ -15,7 +15,8 @@ const rows = EXTRACTION_PAGES.map((page) => {
   const extracted = extractContent(Buffer.from(page.html), 'text/html; charset=utf-8', new URL(page.url));
   const actual = markdownTokens(extracted.paragraphs);
   const own = tokenF1(actual, expectedTokens(page));
-  const readability = tokenF1(actual, htmlTokens(readabilityContent(page.html)));
+  const main = mainContent(page.html, new URL(page.url));
+  const readability = tokenF1(markdownTokens(main.paragraphs), htmlTokens(main.readabilityHtml));
   return { page, extracted, own, readability };
 });
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;

@@ -8,6 +8,7 @@ export interface SourceForJob {
   originalUrl: string;
   paragraphs: string[];
   contentHash: string | null;
+  breadcrumb: string[];
   linkedKnowledgeId: string | null;
 }
 
@@ -17,7 +18,7 @@ export async function loadSource(
   sourceId: string,
 ): Promise<SourceForJob | undefined> {
   const { rows } = await db.query<SourceForJob>(
-    `SELECT id, title, original_url AS "originalUrl", paragraphs, content_hash AS "contentHash",
+    `SELECT id, title, original_url AS "originalUrl", paragraphs, content_hash AS "contentHash", breadcrumb,
        linked_knowledge_id AS "linkedKnowledgeId"
      FROM sources WHERE workspace_id = $1 AND id = $2`,
     [workspaceId, sourceId],

@@ -34,6 +34,8 @@ export interface DecisionSource {
   /** Markdown blocks, in page order. */
   paragraphs: string[];
   contentHash: string;
+  /** The page's breadcrumb trail (root first), a hint for the folder; absent for pasted text. */
+  breadcrumb?: string[];
 }
 
 export interface DecisionRequest {
