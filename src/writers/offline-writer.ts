@@ -11,7 +11,7 @@ import { normalizeTreeRows } from './tree-proposal.js';
 import {
   NO_USAGE,
   type CandidateArticle,
-  type Decision,
+  type DecisionAnswer,
   type DecisionRequest,
   type FolderChoice,
   type TreeTemplateRow,
@@ -75,7 +75,7 @@ function pickFolder(
   return best;
 }
 
-function offlineDecide(request: DecisionRequest): Decision {
+function offlineDecide(request: DecisionRequest): DecisionAnswer {
   const { source } = request;
   const written = articleFromSource(source);
   const allowed = allowedOperationsOf(request);
@@ -103,7 +103,7 @@ function offlineDecide(request: DecisionRequest): Decision {
   const folderPick = pickFolder(`${`${written.title}\n`.repeat(TITLE_WEIGHT)}${fullText}`, request.folders);
 
   const describe = (s: Scored) => `${quoted(s.candidate.title)} (similarity ${fixed2(s.similarity)})`;
-  const add = (why: string): Decision => ({
+  const add = (why: string): DecisionAnswer => ({
     operation: 'ADD_ARTICLE_TO_FOLDER',
     targetArticleId: null,
     parentFolderId: folderPick?.folder.id ?? null,
@@ -112,14 +112,14 @@ function offlineDecide(request: DecisionRequest): Decision {
       ? `Offline writer: ${why}, so a new article is extracted from the page into the folder ${quoted(folderPick.folder.path)}${folderPick.score > 0 ? ` (folder similarity ${fixed2(folderPick.score)})` : ' (no folder matched the page, so the first one is used)'}.`
       : `Offline writer: ${why}, but there is no folder to add an article to.`,
   });
-  const update = (target: Scored, why: string): Decision => ({
+  const update = (target: Scored, why: string): DecisionAnswer => ({
     operation: 'UPDATE_ARTICLE',
     targetArticleId: target.candidate.id,
     parentFolderId: null,
     article: written,
     reason: `Offline writer: ${why}, so the article is rewritten from the page.`,
   });
-  const nothing = (target: Scored | undefined, why: string): Decision => ({
+  const nothing = (target: Scored | undefined, why: string): DecisionAnswer => ({
     operation: 'DO_NOTHING',
     targetArticleId: target?.candidate.id ?? null,
     parentFolderId: null,
@@ -133,7 +133,7 @@ function offlineDecide(request: DecisionRequest): Decision {
   }
 
   // The preferred decision first, then what to do when its operation is not allowed.
-  const options: { operation: Operation; decision: () => Decision }[] = [];
+  const options: { operation: Operation; decision: () => DecisionAnswer }[] = [];
   if (same) {
     const why = `the page has the same content as ${describe(same)}`;
     options.push(
