@@ -24,6 +24,10 @@ export interface FolderChoice {
   /** Titles from the root, joined with " / ". */
   path: string;
   description: string;
+  /** Titles of the live articles the folder holds (the most recent few); [] for an empty folder. */
+  articleTitles?: string[];
+  /** Their keywords, deduplicated. */
+  articleKeywords?: string[];
 }
 
 /** What the decision is about: a stored source, or candidate text given to the single-generate route. */
