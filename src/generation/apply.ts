@@ -58,14 +58,14 @@ export async function applyDecision(
   } else if (decision.operation === 'ADD_ARTICLE_TO_FOLDER') {
     const article = await articles.createArticle(
       workspaceId,
-      { ...decision.article!, parentFolderId: decision.parentFolderId!, origin: job.origin, generation },
+      { ...decision.article, parentFolderId: decision.parentFolderId, origin: job.origin, generation },
       tx,
     );
     await save(article.id);
     articleId = article.id;
   } else if (decision.operation === 'UPDATE_ARTICLE') {
-    await articles.updateArticle(workspaceId, decision.targetArticleId!, decision.article!, tx);
-    await save(decision.targetArticleId!);
+    await articles.updateArticle(workspaceId, decision.targetArticleId, decision.article, tx);
+    await save(decision.targetArticleId);
     articleId = decision.targetArticleId;
   } else {
     if (decision.targetArticleId) await save(decision.targetArticleId);
@@ -73,7 +73,7 @@ export async function applyDecision(
   }
 
   if (decision.operation === 'ADD_ARTICLE_TO_FOLDER' && job.botId) {
-    await folders.assignToAgent(workspaceId, job.botId, decision.parentFolderId!, tx);
+    await folders.assignToAgent(workspaceId, job.botId, decision.parentFolderId, tx);
   }
   if (sourceId)
     await recordSourceOutcome(tx, workspaceId, sourceId, { operation: decision.operation, reason });

@@ -173,9 +173,19 @@ async function frequentLexemes(db: Queryable): Promise<string[]> {
   return lexemes;
 }
 
-/** Active folders with their path from the root, in tree order (stable across a batch). */
+/** Articles per folder whose titles and keywords describe what the folder holds. */
+const FOLDER_SAMPLE = 10;
+
+/**
+ * Active folders with their path from the root, in tree order (stable across a batch), each with what
+ * it already holds (a few article titles and their keywords): a folder's title alone often does not
+ * say what belongs in it.
+ */
 export async function listFolderChoices(db: Queryable, workspaceId: string): Promise<FolderChoice[]> {
-  const { rows } = await db.query<FolderChoice>({ ...FOLDER_CHOICES, values: [workspaceId, FOLDER_LIMIT] });
+  const { rows } = await db.query<FolderChoice>({
+    ...FOLDER_CHOICES,
+    values: [workspaceId, FOLDER_LIMIT, FOLDER_SAMPLE],
+  });
   return rows;
 }
 
@@ -187,5 +197,15 @@ const FOLDER_CHOICES = prepared(
        UNION ALL
        SELECT f.id, t.path || ' / ' || f.title, f.description, t.active AND f.active, t.sort || ARRAY[f.created_at::text, f.id::text]
        FROM folders f JOIN tree t ON f.parent_id = t.id)
-     SELECT id, path, description FROM tree WHERE active ORDER BY sort LIMIT $2`,
+     SELECT t.id, t.path, t.description,
+       coalesce(held.titles, '{}') AS "articleTitles", coalesce(held.keywords, '{}') AS "articleKeywords"
+     FROM tree t
+     LEFT JOIN LATERAL (
+       SELECT array_agg(DISTINCT s.title) AS titles,
+         array_agg(DISTINCT k) FILTER (WHERE k IS NOT NULL) AS keywords
+       FROM (SELECT title, keywords FROM articles
+             WHERE workspace_id = $1 AND parent_folder_id = t.id AND NOT is_draft
+             ORDER BY updated_at DESC LIMIT $3) s
+       LEFT JOIN LATERAL unnest(s.keywords) AS k ON true) held ON true
+     WHERE t.active ORDER BY t.sort LIMIT $2`,
 );

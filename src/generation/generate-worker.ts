@@ -82,6 +82,7 @@ export function createGenerateProcessor(deps: GenerateWorkerDeps): Processor<Gen
         url: row.originalUrl,
         paragraphs: row.paragraphs,
         contentHash: row.contentHash,
+        breadcrumb: row.breadcrumb,
       },
       sourceHash: row.contentHash,
       linkedArticleId: row.linkedKnowledgeId,

@@ -8,12 +8,13 @@ export interface SourceForJob {
   originalUrl: string;
   paragraphs: string[];
   contentHash: string | null;
+  breadcrumb: string[];
   linkedKnowledgeId: string | null;
 }
 
 // Every generate job runs both: parsed once per connection (lib/db.ts, prepared).
 const LOAD_SOURCE = prepared(
-  `SELECT id, title, original_url AS "originalUrl", paragraphs, content_hash AS "contentHash",
+  `SELECT id, title, original_url AS "originalUrl", paragraphs, content_hash AS "contentHash", breadcrumb,
      linked_knowledge_id AS "linkedKnowledgeId"
    FROM sources WHERE workspace_id = $1 AND id = $2`,
 );

@@ -110,6 +110,7 @@ export function createIngestService(pool: Pool, web: WebClient, logger: Logger) 
           oldParagraphs: next.oldParagraphs,
           changed: next.changed,
           contentHash: hash,
+          breadcrumb: extracted.breadcrumb,
           etag: page.etag,
           lastModified: page.lastModified,
         },
