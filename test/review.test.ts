@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReviewItem } from '../src/knowledge/articles-schemas.js';
 import { startTestApp, type TestContext, type TestKey } from './helpers/app.js';
 import { bulkBatch, getSource, insertSource, waitForJobs, type WireJob } from './helpers/generation.js';
-import { knowledge, type WireArticle } from './helpers/knowledge.js';
+import { contentOfArticle, knowledge, type WireArticle } from './helpers/knowledge.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -156,7 +156,7 @@ describe('POST /v2/hc-articles/:id/reject/public', () => {
       .http()
       .put(`/v2/hc-articles/${draft.id}/public`)
       .set(key.header)
-      .send({ ...refund, title: 'Edited' });
+      .send({ ...contentOfArticle(refund), title: 'Edited' });
     expect(edit.status).toBe(409);
     expect((await kb.get(refund.id))!.version).toBe(1);
 
@@ -236,7 +236,7 @@ describe('GET /v2/hc-articles/review/public', () => {
     expect(byId.get(handDraft.id)).toMatchObject({ operation: null, batchId: null, sourceId: null });
 
     // The live article moves on: its forks are now stale.
-    await kb.update(refund.id, { ...refund, mainKnowledge: 'Refunds within 60 days.' });
+    await kb.update(refund.id, { ...contentOfArticle(refund), mainKnowledge: 'Refunds within 60 days.' });
     const after = new Map((await queue(key)).drafts.map((row) => [row.id, row]));
     expect(after.get(update)!.stale).toBe(true);
     expect(after.get(handDraft.id)!.stale).toBe(true);

@@ -55,12 +55,13 @@ export const httpValidatorCompiler: FastifySchemaCompiler<$ZodType> =
     const result = safeParse(schema, data, { error: describe });
     if (result.success) return { value: result.data };
     return {
-      error: result.error.issues.map((issue) => ({
-        keyword: issue.code,
-        instancePath: `/${issue.path.map(String).join('/')}`,
-        schemaPath: `#/${issue.path.map(String).join('/')}/${issue.code}`,
-        message: issue.message,
-        params: {},
+      error: result.error.issues.map(({ code, path, message, ...rest }) => ({
+        keyword: code,
+        instancePath: `/${path.map(String).join('/')}`,
+        schemaPath: `#/${path.map(String).join('/')}/${code}`,
+        message,
+        // The issue's own fields (an unknown key's `keys` and `knownFields`) for the error handler.
+        params: rest,
       })),
     };
   };

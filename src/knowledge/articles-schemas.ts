@@ -139,7 +139,7 @@ export const ArticleDiffSchema = z.object({
 export type ArticleDiff = z.infer<typeof ArticleDiffSchema>;
 
 export const RejectBodySchema = z
-  .object({ reason: z.string().trim().max(2000).optional().describe('why the draft was rejected') })
+  .strictObject({ reason: z.string().trim().max(2000).optional().describe('why the draft was rejected') })
   .nullish();
 
 /** `q` is a plain substring (no wildcards). */

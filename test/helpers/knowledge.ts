@@ -21,6 +21,12 @@ export function articleContent(overrides: Record<string, unknown> = {}) {
   };
 }
 
+/** The content fields of an article (what a PUT replaces), taken from its wire form. */
+export function contentOfArticle(article: Record<string, unknown>) {
+  const { title, mainKnowledge, agentInstruction, questions, keywords, escalation } = article;
+  return { title, mainKnowledge, agentInstruction, questions, keywords, escalation };
+}
+
 /** The body of an article create. */
 export function articleBody(parentFolderId: string, overrides: Record<string, unknown> = {}) {
   return { ...articleContent(), parentFolderId, ...overrides };
