@@ -187,7 +187,11 @@ export function createSourcesRepo(db: Queryable) {
       return rows;
     },
 
-    /** A new PENDING ingest job per source, each becoming its source's linked job. */
+    /**
+     * A new PENDING ingest job per source, each becoming its source's linked job. `updated_at` stays: queuing
+     * changes nothing a client stored (the job's state is read through linkedJobStatus), and a refresh that
+     * ends in 304 must leave the source exactly as it was.
+     */
     async createJobs(
       workspaceId: string,
       sourceIds: string[],
@@ -200,7 +204,7 @@ export function createSourcesRepo(db: Queryable) {
            SELECT $1, source_id FROM unnest($2::uuid[]) AS t(source_id)
            RETURNING id, source_id
          )
-         UPDATE sources s SET linked_job_id = jobs.id, updated_at = now()
+         UPDATE sources s SET linked_job_id = jobs.id
            FROM jobs WHERE s.id = jobs.source_id AND s.workspace_id = $1
          RETURNING s.id AS "sourceId", jobs.id AS "jobId"`,
         [workspaceId, sourceIds],
@@ -344,9 +348,11 @@ export function createSourcesRepo(db: Queryable) {
       );
     },
 
+    /** 304: nothing changed, so neither does updated_at — unless the source recovers from a failure. */
     async markNotModified(workspaceId: string, id: string, tx: Queryable): Promise<void> {
       await tx.query(
-        `UPDATE sources SET success = true, error = '', fetched_at = now(), updated_at = now()
+        `UPDATE sources SET success = true, error = '', fetched_at = now(),
+           updated_at = CASE WHEN success AND error = '' THEN updated_at ELSE now() END
          WHERE workspace_id = $1 AND id = $2`,
         [workspaceId, id],
       );
