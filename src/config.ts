@@ -90,6 +90,9 @@ const EnvSchema = z.object({
   EMBEDDED_REDIS_PORT: integer(1, 65535).default(56379),
   SHUTDOWN_GRACE_MS: integer(0, 600_000).default(20_000),
   JOB_LOCK_MS: integer(1_000, 600_000).default(30_000),
+  SSE_MAX_STREAMS_PER_KEY: integer(1, 100_000).default(10),
+  SSE_MAX_STREAMS: integer(1, 1_000_000).default(1_000),
+  SSE_MAX_STREAM_MS: integer(1_000, 86_400_000).default(3_600_000),
 });
 
 export type Config = Readonly<{
@@ -120,6 +123,8 @@ export type Config = Readonly<{
   shutdownGraceMs: number;
   /** BullMQ lock duration: a job whose worker died is retried about this long after its last renewal. */
   jobLockMs: number;
+  /** Open job event streams: per API key and per process, and how long one lives before it must resume. */
+  sse: { perKey: number; total: number; maxLifetimeMs: number };
 }>;
 
 export class ConfigError extends Error {
@@ -171,6 +176,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedRedisPort: e.EMBEDDED_REDIS_PORT,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     jobLockMs: e.JOB_LOCK_MS,
+    sse: Object.freeze({
+      perKey: e.SSE_MAX_STREAMS_PER_KEY,
+      total: e.SSE_MAX_STREAMS,
+      maxLifetimeMs: e.SSE_MAX_STREAM_MS,
+    }),
   });
 }
 

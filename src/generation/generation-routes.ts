@@ -16,6 +16,7 @@ import {
 } from './generation-schemas.js';
 import { streamJobEvents } from './job-events-stream.js';
 import type { JobEvents } from './job-events.js';
+import { createStreamSlots, SSE_DEFAULTS, type StreamLimits } from './job-events-limits.js';
 import { z } from 'zod';
 
 export function generationRoutes(
@@ -23,8 +24,10 @@ export function generationRoutes(
   events: JobEvents,
   writer: Writer,
   metrics?: Pick<Metrics, 'recordModelCall'>,
+  streamLimits: StreamLimits = SSE_DEFAULTS,
 ): FastifyPluginAsyncZod {
   return async (app) => {
+    const slots = createStreamSlots(streamLimits);
     // Event streams stay open until their jobs finish; a closing server ends them so it can stop.
     const openStreams = new Set<() => void>();
     app.addHook('preClose', async () => {
@@ -89,6 +92,7 @@ export function generationRoutes(
             200: z.string().describe('text/event-stream'),
             ...authErrors,
             404: ErrorResponseSchema,
+            429: ErrorResponseSchema,
           },
         },
       },
@@ -97,6 +101,8 @@ export function generationRoutes(
           generation,
           events,
           openStreams,
+          slots,
+          keyId: request.auth!.keyId,
           workspaceId: workspaceOf(request),
           jobIds: request.query.jobIds,
         }),
