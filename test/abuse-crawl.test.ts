@@ -5,16 +5,15 @@
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { parseSitemap } from '../src/sources/deep-crawl.js';
 import { capRobotsRules, ROBOTS_MAX_RULES } from '../src/sources/fetch/robots.js';
-import { startTestApp, type TestContext, type TestKey } from './helpers/app.js';
+import type { TestContext, TestKey } from './helpers/app.js';
 import { startFixtureServer, type Fixture } from './helpers/fixture-server.js';
-import { HEALTHZ_MAX_GAP_MS, listenForAbuse, whilePolling } from './helpers/healthz-poller.js';
+import { HEALTHZ_MAX_GAP_MS, startAbuseApp, whilePolling } from './helpers/healthz-poller.js';
 
 let ctx: TestContext;
 let baseUrl: string;
 let site: Fixture | undefined;
 beforeAll(async () => {
-  ctx = await startTestApp();
-  baseUrl = await listenForAbuse(ctx);
+  ({ ctx, baseUrl } = await startAbuseApp());
 });
 afterEach(async () => {
   await site?.close();

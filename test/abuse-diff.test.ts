@@ -2,15 +2,14 @@
 // on the event loop (Myers' diff is lines × edits). The diff now yields between edit steps and gives up
 // past a bound, answering 422, while /healthz keeps answering.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestContext } from './helpers/app.js';
-import { HEALTHZ_MAX_GAP_MS, listenForAbuse, whilePolling } from './helpers/healthz-poller.js';
+import type { TestContext } from './helpers/app.js';
+import { HEALTHZ_MAX_GAP_MS, startAbuseApp, whilePolling } from './helpers/healthz-poller.js';
 import { knowledge } from './helpers/knowledge.js';
 
 let ctx: TestContext;
 let baseUrl: string;
 beforeAll(async () => {
-  ctx = await startTestApp();
-  baseUrl = await listenForAbuse(ctx);
+  ({ ctx, baseUrl } = await startAbuseApp());
 });
 afterAll(() => ctx.close());
 

@@ -2,20 +2,19 @@
 // SSE_MAX_STREAMS_PER_KEY open, the process SSE_MAX_STREAMS, and a stream ends after SSE_MAX_STREAM_MS so
 // the client reconnects — resuming with Last-Event-ID — while /healthz keeps answering.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestContext, type TestKey } from './helpers/app.js';
+import type { TestContext, TestKey } from './helpers/app.js';
 import { bulkGenerate, insertSource } from './helpers/generation.js';
-import { HEALTHZ_MAX_GAP_MS, listenForAbuse, whilePolling } from './helpers/healthz-poller.js';
+import { HEALTHZ_MAX_GAP_MS, startAbuseApp, whilePolling } from './helpers/healthz-poller.js';
 
 let ctx: TestContext;
 let baseUrl: string;
 beforeAll(async () => {
   // No workers: the jobs stay PENDING, so their streams stay open.
-  ctx = await startTestApp({
+  ({ ctx, baseUrl } = await startAbuseApp({
     SSE_MAX_STREAMS_PER_KEY: '2',
     SSE_MAX_STREAMS: '3',
     SSE_MAX_STREAM_MS: '1500',
-  });
-  baseUrl = await listenForAbuse(ctx);
+  }));
 });
 afterAll(() => ctx.close());
 

@@ -4,14 +4,13 @@
 // answers 409 at once — while /healthz keeps answering.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startTestApp, type TestContext, type TestKey } from './helpers/app.js';
-import { HEALTHZ_MAX_GAP_MS, listenForAbuse, whilePolling } from './helpers/healthz-poller.js';
+import type { TestContext, TestKey } from './helpers/app.js';
+import { HEALTHZ_MAX_GAP_MS, startAbuseApp, whilePolling } from './helpers/healthz-poller.js';
 
 let ctx: TestContext;
 let baseUrl: string;
 beforeAll(async () => {
-  ctx = await startTestApp();
-  baseUrl = await listenForAbuse(ctx);
+  ({ ctx, baseUrl } = await startAbuseApp());
 });
 afterAll(() => ctx.close());
 

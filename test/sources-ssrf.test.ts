@@ -65,6 +65,17 @@ const ssrfUrls = () => [
   'http://mixed.test/',
 ];
 
+const fetcherWith = (options: { allowPrivateAddresses: boolean; addressPolicy?: typeof policy }) =>
+  createSafeFetcher({
+    userAgent: 'test',
+    maxBytes: 1024 * 1024,
+    timeoutMs: 5_000,
+    maxRedirects: 5,
+    maxConcurrentPerHost: 2,
+    resolver,
+    ...options,
+  });
+
 describe('address policy', () => {
   it('refuses every non-public address and accepts public ones', () => {
     for (const address of [
@@ -100,16 +111,7 @@ describe('address policy', () => {
 
 describe('safe fetch with private addresses refused', () => {
   it('refuses each SSRF target before connecting, with a clear error', async () => {
-    const fetcher = createSafeFetcher({
-      userAgent: 'test',
-      allowPrivateAddresses: false,
-      maxBytes: 1024 * 1024,
-      timeoutMs: 5_000,
-      maxRedirects: 5,
-      maxConcurrentPerHost: 2,
-      resolver,
-      addressPolicy: policy,
-    });
+    const fetcher = fetcherWith({ allowPrivateAddresses: false, addressPolicy: policy });
     try {
       for (const url of [
         ...ssrfUrls(),
@@ -173,15 +175,7 @@ describe('safe fetch with private addresses refused', () => {
 
 describe('safe fetch with ALLOW_PRIVATE_URLS=true', () => {
   it('still refuses the cloud metadata endpoints, and reaches loopback', async () => {
-    const fetcher = createSafeFetcher({
-      userAgent: 'test',
-      allowPrivateAddresses: true,
-      maxBytes: 1024 * 1024,
-      timeoutMs: 5_000,
-      maxRedirects: 5,
-      maxConcurrentPerHost: 2,
-      resolver,
-    });
+    const fetcher = fetcherWith({ allowPrivateAddresses: true });
     try {
       for (const url of [
         'http://169.254.169.254/latest/meta-data/',

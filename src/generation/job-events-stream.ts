@@ -11,30 +11,25 @@ const isFinished = (job: Job) => isFinishedStatus(job.jobStatus);
 // Statuses only move forward; a notification that arrives after a fresher read is stale.
 const RANK: Record<Job['jobStatus'], number> = { PENDING: 0, IN_PROGRESS: 1, COMPLETED: 2, FAILED: 2 };
 
+export interface StreamOptions {
+  generation: GenerationService;
+  events: JobEvents;
+  /** Streams open on this server, each with its `end`; the server ends them when it closes. */
+  openStreams: Set<() => void>;
+  slots: StreamSlots;
+  keyId: string;
+  workspaceId: string;
+  jobIds: string[];
+}
+
 export async function streamJobEvents(
   request: FastifyRequest,
   reply: FastifyReply,
-  options: {
-    generation: GenerationService;
-    events: JobEvents;
-    /** Streams open on this server, each with its `end`; the server ends them when it closes. */
-    openStreams: Set<() => void>;
-    slots: StreamSlots;
-    keyId: string;
-    workspaceId: string;
-    jobIds: string[];
-  },
+  options: StreamOptions,
 ): Promise<void> {
-  const { generation, events, openStreams, slots, workspaceId, jobIds } = options;
-  const release = slots.acquire(options.keyId);
+  const release = options.slots.acquire(options.keyId);
   try {
-    await openStream(
-      request,
-      reply,
-      { generation, events, openStreams, workspaceId, jobIds },
-      release,
-      slots,
-    );
+    await openStream(request, reply, options, release);
   } catch (error) {
     release();
     throw error;
@@ -56,17 +51,10 @@ function resumeFrom(request: FastifyRequest, jobIds: string[]): [string, Job['jo
 async function openStream(
   request: FastifyRequest,
   reply: FastifyReply,
-  options: {
-    generation: GenerationService;
-    events: JobEvents;
-    openStreams: Set<() => void>;
-    workspaceId: string;
-    jobIds: string[];
-  },
+  options: StreamOptions,
   release: () => void,
-  slots: StreamSlots,
 ): Promise<void> {
-  const { generation, events, openStreams, workspaceId, jobIds } = options;
+  const { generation, events, openStreams, slots, workspaceId, jobIds } = options;
   const lastSent = new Map<string, Job['jobStatus']>();
   const resumed = resumeFrom(request, jobIds);
   if (resumed) lastSent.set(...resumed);

@@ -1,7 +1,7 @@
 // For the abuse tests: a second client that polls /healthz while a pathological request runs. The server,
 // the poller and the client share one event loop, so a handler that blocks the loop shows up as a gap
 // between two /healthz answers. The bound the tests assert is generous: they prove non-blocking, not speed.
-import type { TestContext } from './app.js';
+import { startTestApp, type TestAppOptions, type TestContext } from './app.js';
 
 export interface HealthzReport {
   polls: number;
@@ -17,6 +17,15 @@ export async function listenForAbuse(ctx: TestContext): Promise<string> {
   const address = ctx.app.server.address();
   if (!address || typeof address === 'string') throw new Error('the test app is not listening on TCP');
   return `http://127.0.0.1:${address.port}`;
+}
+
+/** The test app, listening, for an abuse test file. */
+export async function startAbuseApp(
+  overrides: Record<string, string> = {},
+  options: TestAppOptions = {},
+): Promise<{ ctx: TestContext; baseUrl: string }> {
+  const ctx = await startTestApp(overrides, options);
+  return { ctx, baseUrl: await listenForAbuse(ctx) };
 }
 
 export function pollHealthz(baseUrl: string, everyMs = 25): { stop(): Promise<HealthzReport> } {
