@@ -93,6 +93,9 @@ const EnvSchema = z.object({
   WORKSPACE_MAX_QUEUED_JOBS: integer(1, 10_000_000).optional(),
   WORKSPACE_MAX_TOKENS_PER_DAY: integer(1, 1_000_000_000_000).optional(),
   TRUST_REQUEST_ID: booleanString.default(false),
+  SSE_MAX_STREAMS_PER_KEY: integer(1, 100_000).default(10),
+  SSE_MAX_STREAMS: integer(1, 1_000_000).default(1_000),
+  SSE_MAX_STREAM_MS: integer(1_000, 86_400_000).default(3_600_000),
 });
 
 export type Config = Readonly<{
@@ -132,6 +135,8 @@ export type Config = Readonly<{
   workspaceMaxTokensPerDay: number | undefined;
   /** Take a client's x-request-id as the request id (behind a proxy that sets it); else one is generated. */
   trustRequestId: boolean;
+  /** Open job event streams: per API key and per process, and how long one lives before it must resume. */
+  sse: { perKey: number; total: number; maxLifetimeMs: number };
 }>;
 
 export class ConfigError extends Error {
@@ -187,6 +192,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workspaceMaxQueuedJobs: e.WORKSPACE_MAX_QUEUED_JOBS,
     workspaceMaxTokensPerDay: e.WORKSPACE_MAX_TOKENS_PER_DAY,
     trustRequestId: e.TRUST_REQUEST_ID,
+    sse: Object.freeze({
+      perKey: e.SSE_MAX_STREAMS_PER_KEY,
+      total: e.SSE_MAX_STREAMS,
+      maxLifetimeMs: e.SSE_MAX_STREAM_MS,
+    }),
   });
 }
 

@@ -115,7 +115,7 @@ describe('change rule', () => {
     expect(await listChanged(key)).toEqual([]);
   });
 
-  it('304 Not Modified keeps content and flags, and counts as a successful refresh', async () => {
+  it('304 Not Modified keeps content, flags and updatedAt, and counts as a successful refresh', async () => {
     const key = await ctx.createKey();
     site.setPage('/ship/etag', { body: page(V1), validators: true });
     const first = await ingestOne(ctx, key, site.url('/ship/etag'));
@@ -136,6 +136,7 @@ describe('change rule', () => {
       paragraphs: first.paragraphs,
       oldParagraphs: [],
       contentHash: first.contentHash,
+      updatedAt: first.updatedAt,
     });
     const after = await ctx.deps.pool.query<{ fetched_at: Date }>(
       'SELECT fetched_at FROM sources WHERE id = $1',

@@ -17,6 +17,7 @@ const PUBLIC_TEST_ADDRESS = '127.0.0.2';
 const resolver: Resolver = (hostname, options, callback) => {
   if (hostname === 'public.test') return callback(null, [{ address: PUBLIC_TEST_ADDRESS, family: 4 }]);
   if (hostname === 'private.test') return callback(null, [{ address: '10.1.2.3', family: 4 }]);
+  if (hostname === 'metadata.test') return callback(null, [{ address: '169.254.169.254', family: 4 }]);
   if (hostname === 'mixed.test')
     return callback(null, [
       { address: '93.184.216.34', family: 4 },
@@ -64,6 +65,17 @@ const ssrfUrls = () => [
   'http://mixed.test/',
 ];
 
+const fetcherWith = (options: { allowPrivateAddresses: boolean; addressPolicy?: typeof policy }) =>
+  createSafeFetcher({
+    userAgent: 'test',
+    maxBytes: 1024 * 1024,
+    timeoutMs: 5_000,
+    maxRedirects: 5,
+    maxConcurrentPerHost: 2,
+    resolver,
+    ...options,
+  });
+
 describe('address policy', () => {
   it('refuses every non-public address and accepts public ones', () => {
     for (const address of [
@@ -84,6 +96,9 @@ describe('address policy', () => {
       'fc00::1',
       'fd00:ec2::254',
       'fe80::1',
+      '::7f00:1', // IPv4-compatible ::127.0.0.1, as the URL parser writes [::127.0.0.1]
+      '::a00:1',
+      '::808:808',
       '224.0.0.1',
       '255.255.255.255',
       'not an address',
@@ -96,16 +111,7 @@ describe('address policy', () => {
 
 describe('safe fetch with private addresses refused', () => {
   it('refuses each SSRF target before connecting, with a clear error', async () => {
-    const fetcher = createSafeFetcher({
-      userAgent: 'test',
-      allowPrivateAddresses: false,
-      maxBytes: 1024 * 1024,
-      timeoutMs: 5_000,
-      maxRedirects: 5,
-      maxConcurrentPerHost: 2,
-      resolver,
-      addressPolicy: policy,
-    });
+    const fetcher = fetcherWith({ allowPrivateAddresses: false, addressPolicy: policy });
     try {
       for (const url of [
         ...ssrfUrls(),
@@ -144,6 +150,16 @@ describe('safe fetch with private addresses refused', () => {
     expect(site.hits('/article')).toBe(0);
   });
 
+  it('says which host is private without storing what it resolved to', async () => {
+    const key = await ctx.createKey();
+    const { addedDocumentIds } = await ingest(ctx, key, [`http://private.test:${port()}/article`]);
+    const source = await waitForIngest(ctx, key, addedDocumentIds[0]!);
+    expect(source.error).toBe(
+      'Fetching was blocked: the address of private.test is private, loopback, link-local or otherwise not public. Only public addresses can be fetched; set ALLOW_PRIVATE_URLS=true to allow it on a trusted network.',
+    );
+    expect(source.error).not.toContain('10.1.2.3');
+  });
+
   it('answers 400 naming a deep-crawl seed that points at a private address', async () => {
     const key = await ctx.createKey();
     const response = await ctx
@@ -154,5 +170,34 @@ describe('safe fetch with private addresses refused', () => {
     expect(response.status).toBe(400);
     expect(response.body.message).toMatch(/^links\[0\] cannot be crawled: Fetching was blocked/);
     expect(site.hits('/')).toBe(0);
+  });
+});
+
+describe('safe fetch with ALLOW_PRIVATE_URLS=true', () => {
+  it('still refuses the cloud metadata endpoints, and reaches loopback', async () => {
+    const fetcher = fetcherWith({ allowPrivateAddresses: true });
+    try {
+      for (const url of [
+        'http://169.254.169.254/latest/meta-data/',
+        'http://[fd00:ec2::254]/latest/meta-data/',
+        'http://[::ffff:169.254.169.254]/',
+        'http://[FD00:EC2:0::254]/',
+        'http://metadata.test/latest/meta-data/',
+        `http://localhost:${port()}/redirect-to?url=${encodeURIComponent('http://169.254.169.254/')}`,
+      ]) {
+        const error = await fetcher.fetch(url).then(
+          () => undefined,
+          (failure: unknown) => failure as { reason?: string; message: string },
+        );
+        expect(error?.reason, `${url}: ${error?.message}`).toBe('blocked-address');
+        expect(error!.message).toMatch(
+          /cloud metadata endpoint, which is not public and is never fetched, not even with ALLOW_PRIVATE_URLS=true/,
+        );
+      }
+      const ok = await fetcher.fetch(site.url('/article'));
+      expect(ok.status).toBe(200);
+    } finally {
+      await fetcher.close();
+    }
   });
 });

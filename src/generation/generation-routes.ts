@@ -16,14 +16,17 @@ import { streamJobEvents } from './job-events-stream.js';
 import type { JobEvents } from './job-events.js';
 import { ModelLimitedError } from './model-limiter.js';
 import type { TreeScaffold } from './tree-scaffold.js';
+import { createStreamSlots, SSE_DEFAULTS, type StreamLimits } from './job-events-limits.js';
 import { z } from 'zod';
 
 export function generationRoutes(
   generation: GenerationService,
   events: JobEvents,
   scaffold: TreeScaffold,
+  streamLimits: StreamLimits = SSE_DEFAULTS,
 ): FastifyPluginAsyncZod {
   return async (app) => {
+    const slots = createStreamSlots(streamLimits);
     // Event streams stay open until their jobs finish; a closing server ends them so it can stop.
     const openStreams = new Set<() => void>();
     app.addHook('preClose', async () => {
@@ -88,6 +91,7 @@ export function generationRoutes(
             200: z.string().describe('text/event-stream'),
             ...authErrors,
             404: ErrorResponseSchema,
+            429: ErrorResponseSchema,
           },
         },
       },
@@ -96,6 +100,8 @@ export function generationRoutes(
           generation,
           events,
           openStreams,
+          slots,
+          keyId: request.auth!.keyId,
           workspaceId: workspaceOf(request),
           jobIds: request.query.jobIds,
         }),

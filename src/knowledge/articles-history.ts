@@ -62,19 +62,55 @@ export function createArticlesHistory(store: ArticlesStore) {
         originalArticleVersion: forkedVersion,
         liveVersion: live.version,
         stale: live.version > forkedVersion,
-        diff: createTwoFilesPatch(
-          `live/${live.id}`,
-          `draft/${draft.id}`,
-          withTrailingNewline(live.mainKnowledge),
-          withTrailingNewline(draft.mainKnowledge),
-          `version ${live.version}`,
-          'draft',
+        diff: await boundedPatch(
+          { name: `live/${live.id}`, header: `version ${live.version}`, text: live.mainKnowledge },
+          { name: `draft/${draft.id}`, header: 'draft', text: draft.mainKnowledge },
         ),
         live: toArticle(live),
         changedFields: CONTENT_FIELDS.filter((field) => !isDeepStrictEqual(live[field], draft[field])),
       };
     },
   };
+}
+
+/**
+ * Myers' diff costs (lines × edits): two unrelated 50,000-line bodies took minutes of one CPU. The diff runs
+ * in the library's callback mode, which yields to the event loop after every edit step, and gives up past
+ * DIFF_MAX_EDITS added + removed lines or DIFF_TIMEOUT_MS: a diff that size is not reviewable anyway.
+ */
+export const DIFF_MAX_EDITS = 1_000;
+export const DIFF_TIMEOUT_MS = 5_000;
+
+interface PatchSide {
+  name: string;
+  header: string;
+  text: string;
+}
+
+function boundedPatch(old: PatchSide, next: PatchSide): Promise<string> {
+  return new Promise((resolve, reject) => {
+    createTwoFilesPatch(
+      old.name,
+      next.name,
+      withTrailingNewline(old.text),
+      withTrailingNewline(next.text),
+      old.header,
+      next.header,
+      {
+        maxEditLength: DIFF_MAX_EDITS,
+        timeout: DIFF_TIMEOUT_MS,
+        callback: (patch) => {
+          if (patch !== undefined) return resolve(patch);
+          reject(
+            new AppError(
+              'UNPROCESSABLE',
+              `the diff is too large to show (more than ${DIFF_MAX_EDITS} changed lines); compare the versions instead`,
+            ),
+          );
+        },
+      },
+    );
+  });
 }
 
 // Without a final newline the patch carries "\ No newline at end of file" markers that only add noise.

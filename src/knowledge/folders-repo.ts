@@ -16,6 +16,9 @@ const FOLDER_COLUMNS = `id, workspace_id AS "workspaceId", parent_id AS "parentF
 
 // Run by every generation job that adds an article: parsed once per connection (lib/db.ts, prepared).
 const FIND_FOLDER = prepared(`SELECT ${FOLDER_COLUMNS} FROM folders WHERE workspace_id = $1 AND id = $2`);
+/** How findChildrenByTitles keys its answer. */
+export const childKey = (parentId: string | null, title: string): string =>
+  `${parentId ?? ''}/${title.toLowerCase()}`;
 
 export function createFoldersRepo(db: Queryable) {
   return {
@@ -82,6 +85,65 @@ export function createFoldersRepo(db: Queryable) {
       await tx.query("SELECT pg_advisory_xact_lock(hashtextextended('distill:folder-tree:' || $1, 0))", [
         workspaceId,
       ]);
+    },
+
+    /**
+     * lockTree without the wait: false when another transaction holds the workspace's tree lock. A tree
+     * import answers 409 then rather than hold a pool connection while it queues.
+     */
+    async tryLockTree(workspaceId: string, tx: Queryable): Promise<boolean> {
+      const { rows } = await tx.query<{ locked: boolean }>(
+        "SELECT pg_try_advisory_xact_lock(hashtextextended('distill:folder-tree:' || $1, 0)) AS locked",
+        [workspaceId],
+      );
+      return rows[0]!.locked;
+    },
+
+    /**
+     * For each (parent, title) pair, the oldest folder with that title (case-insensitive) directly under the
+     * parent (null = top), in one query. Answers only the pairs that have one, keyed `parent/lower(title)`.
+     */
+    async findChildrenByTitles(
+      workspaceId: string,
+      pairs: { parentId: string | null; title: string }[],
+      tx: Queryable = db,
+    ): Promise<Map<string, string>> {
+      const { rows } = await tx.query<{ parentId: string | null; title: string; id: string }>(
+        `SELECT t.parent_id AS "parentId", t.title, f.id
+           FROM unnest($2::uuid[], $3::text[]) AS t(parent_id, title)
+           CROSS JOIN LATERAL (
+             SELECT id FROM folders
+              WHERE workspace_id = $1 AND parent_id IS NOT DISTINCT FROM t.parent_id AND lower(title) = t.title
+              ORDER BY created_at, id LIMIT 1
+           ) f`,
+        [workspaceId, pairs.map((pair) => pair.parentId), pairs.map((pair) => pair.title.toLowerCase())],
+      );
+      return new Map(rows.map((row) => [childKey(row.parentId, row.title), row.id]));
+    },
+
+    /**
+     * Inserts folders in one statement, in input order (created_at increases), keyed like
+     * findChildrenByTitles: the (parent, title) pairs must be distinct.
+     */
+    async insertMany(
+      workspaceId: string,
+      folders: { title: string; description: string; parentFolderId: string | null }[],
+      tx: Queryable = db,
+    ): Promise<Map<string, string>> {
+      const { rows } = await tx.query<{ id: string; title: string; parentId: string | null }>(
+        `INSERT INTO folders (workspace_id, parent_id, title, description, created_at, updated_at)
+         SELECT $1, parent_id, title, description, clock_timestamp(), clock_timestamp()
+           FROM unnest($2::uuid[], $3::text[], $4::text[]) WITH ORDINALITY AS t(parent_id, title, description, n)
+          ORDER BY n
+         RETURNING id, title, parent_id AS "parentId"`,
+        [
+          workspaceId,
+          folders.map((folder) => folder.parentFolderId),
+          folders.map((folder) => folder.title),
+          folders.map((folder) => folder.description),
+        ],
+      );
+      return new Map(rows.map((row) => [childKey(row.parentId, row.title), row.id]));
     },
 
     async findMany(workspaceId: string, ids: string[], tx: Queryable = db): Promise<FolderRow[]> {

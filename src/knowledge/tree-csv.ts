@@ -13,6 +13,10 @@ import { FOLDER_DESCRIPTION_MAX, FOLDER_TITLE_MAX } from './folders-schemas.js';
 export const TREE_CSV_COLUMNS = ['type', 'folder_path', 'title', 'description'] as const;
 export type TreeCsvColumn = (typeof TREE_CSV_COLUMNS)[number];
 export const TREE_CSV_MAX_ROWS = 5_000;
+/** Folder levels a row may reach (a folder row's own folder included): a help center is never deeper. */
+export const TREE_MAX_DEPTH = 10;
+/** `folder_path` titles summed over the file: each one is a folder to find or create. */
+export const TREE_CSV_MAX_SEGMENTS = 20_000;
 
 /**
  * A row that passed the rules, with its line in the file and its folder path split into titles. Unlike a
@@ -49,6 +53,13 @@ function checkRow(record: string[], line: number): TreeCsvRow {
   if (type !== 'folder' && type !== 'article')
     throw rowError(line, 'type', `must be folder or article, not ${JSON.stringify(rawType)}`);
   const path = splitFolderPath(folderPath);
+  const depth = path.length + (type === 'folder' ? 1 : 0);
+  if (depth > TREE_MAX_DEPTH)
+    throw rowError(
+      line,
+      'folder_path',
+      `nests folders ${depth} levels deep; at most ${TREE_MAX_DEPTH} levels are allowed`,
+    );
   const title = rawTitle.trim();
   const description = rawDescription.trim();
   const long = path.find((segment) => segment.length > FOLDER_TITLE_MAX);
@@ -110,7 +121,18 @@ export function parseTreeCsv(input: string | Buffer): TreeCsvRow[] {
     throw rowError(startLine(header), undefined, 'the file has no rows after the header');
   if (rows.length > TREE_CSV_MAX_ROWS)
     throw rowError(startLine(rows[TREE_CSV_MAX_ROWS]!), undefined, `at most ${TREE_CSV_MAX_ROWS} rows`);
-  return rows.map((entry) => checkRow(entry.record, startLine(entry)));
+  let segments = 0;
+  return rows.map((entry) => {
+    const row = checkRow(entry.record, startLine(entry));
+    segments += row.path.length;
+    if (segments > TREE_CSV_MAX_SEGMENTS)
+      throw rowError(
+        row.line,
+        'folder_path',
+        `the file names more than ${TREE_CSV_MAX_SEGMENTS} folder path titles in all; split it into smaller files`,
+      );
+    return row;
+  });
 }
 
 const STOP_WORDS = new Set(

@@ -22,11 +22,13 @@ export function treeRoutes(tree: TreeService): FastifyPluginAsyncZod {
           summary: 'Import a folder tree from a CSV file (multipart field "file")',
           description:
             'CSV header `type,folder_path,title,description`. Folder rows create the folder `title` inside `folder_path`; ' +
-            'article rows create draft articles in the folder at `folder_path`. All or nothing: a bad row → 400 naming its line and column.',
+            'article rows create draft articles in the folder at `folder_path`. All or nothing: a bad row → 400 naming its line and column. ' +
+            'At most 10 folder levels and 20,000 path titles per file; 409 while another import or folder move runs in the workspace.',
           consumes: ['multipart/form-data'],
           response: {
             200: TreeImportResultSchema,
             ...authErrors,
+            409: ErrorResponseSchema,
             413: ErrorResponseSchema,
             415: ErrorResponseSchema,
           },

@@ -1,9 +1,11 @@
 // Tree import (`POST /v2/knowledge/public/tree/persist`): folders and draft article stubs from a tree CSV,
 // all in one transaction, so a file either imports whole or changes nothing.
-import { withTransaction, type Pool, type PoolClient } from '../lib/db.js';
+import { withTransaction, type Pool } from '../lib/db.js';
+import { AppError } from '../lib/errors.js';
 import type { ArticlesService } from './articles-service.js';
 import { createFoldersRepo } from './folders-repo.js';
 import { keywordsFromTitle, type TreeCsvRow, type TreeImportResult } from './tree-csv.js';
+import { importOrder, TreeFolders } from './tree-folders.js';
 
 export const TREE_IMPORT_ORIGIN = 'tree-import';
 
@@ -22,52 +24,26 @@ export function createTreeService(pool: Pool, articles: ArticlesService) {
      */
     async importRows(workspaceId: string, rows: TreeCsvRow[]): Promise<TreeImportResult> {
       return withTransaction(pool, async (tx) => {
-        await folders.lockTree(workspaceId, tx);
-        const created = new Set<string>();
-        const existing = new Set<string>();
-        const byParentAndTitle = new Map<string, string>();
+        if (!(await folders.tryLockTree(workspaceId, tx)))
+          throw new AppError(
+            'CONFLICT',
+            'another tree import or folder move is running in this workspace; try again when it has finished',
+          );
+        // Folder rows first, shallow before deep, so a folder declared by its own row gets that row's
+        // description even when a deeper path or an article names it earlier.
+        const ordered = importOrder(rows);
+        const tree = new TreeFolders();
+        const nodes = ordered.map((row) =>
+          row.type === 'folder'
+            ? tree.add(row.path, { title: row.title, description: row.description })
+            : tree.add(row.path),
+        );
+        await tree.resolve(folders, workspaceId, tx);
+        const { created, existing } = tree;
 
-        const folderIn = async (
-          parentId: string | null,
-          title: string,
-          description: string,
-          client: PoolClient,
-        ): Promise<string> => {
-          const key = `${parentId ?? ''}/${title.toLowerCase()}`;
-          const cached = byParentAndTitle.get(key);
-          if (cached) return cached;
-          const found = await folders.findChildByTitle(workspaceId, parentId, title, client);
-          let id: string;
-          if (found) {
-            id = found.id;
-            existing.add(id);
-          } else {
-            id = (await folders.insert(workspaceId, { title, description, parentFolderId: parentId }, client))
-              .id;
-            created.add(id);
-          }
-          byParentAndTitle.set(key, id);
-          return id;
-        };
-        const folderAt = async (path: string[]): Promise<string | null> => {
-          let parentId: string | null = null;
-          for (const title of path) parentId = await folderIn(parentId, title, '', tx);
-          return parentId;
-        };
-
-        // Folder rows first, shallow before deep (file order otherwise), so a folder declared by its own
-        // row gets that row's description even when a deeper path or an article names it earlier.
-        const ordered = [
-          ...rows.filter((row) => row.type === 'folder').sort((a, b) => a.path.length - b.path.length),
-          ...rows.filter((row) => row.type === 'article'),
-        ];
         let articlesCreated = 0;
-        for (const row of ordered) {
-          const parentId = await folderAt(row.path);
-          if (row.type === 'folder') {
-            await folderIn(parentId, row.title, row.description, tx);
-            continue;
-          }
+        for (const [index, row] of ordered.entries()) {
+          if (row.type === 'folder') continue;
           await articles.createArticle(
             workspaceId,
             {
@@ -77,7 +53,7 @@ export function createTreeService(pool: Pool, articles: ArticlesService) {
               questions: [row.title],
               keywords: keywordsFromTitle(row.title),
               escalation: false,
-              parentFolderId: parentId!,
+              parentFolderId: nodes[index]!.id!,
               isDraft: true,
               origin: TREE_IMPORT_ORIGIN,
             },

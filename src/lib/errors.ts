@@ -11,7 +11,10 @@ export const ERROR_CODES = {
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
-  /** An Idempotency-Key reused with a different request (draft-ietf-httpapi-idempotency-key-header). */
+  /**
+   * Well-formed but not processable: an Idempotency-Key reused with a different request
+   * (draft-ietf-httpapi-idempotency-key-header), a diff too large to compute.
+   */
   UNPROCESSABLE: 422,
   RATE_LIMITED: 429,
   INTERNAL: 500,

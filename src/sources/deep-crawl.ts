@@ -50,6 +50,7 @@ function linksOf(html: string, pageUrl: URL): URL[] {
   }
   const out: URL[] = [];
   for (const anchor of Array.from(document.querySelectorAll('a[href]'))) {
+    if (out.length >= CRAWL_MAX_LINKS_PER_PAGE) break;
     const href = anchor.getAttribute('href')?.trim();
     if (!href || href.startsWith('#') || /^(mailto|tel|javascript|data):/i.test(href)) continue;
     try {
@@ -70,11 +71,31 @@ const decodeXml = (text: string) =>
     .replace(/&apos;/g, "'")
     .replace(/&amp;/g, '&');
 
-/** `<loc>` entries of a sitemap or sitemap index (https://www.sitemaps.org/protocol.html). */
+/** Links kept per page: a page with more is a link farm, not a help center's index. */
+export const CRAWL_MAX_LINKS_PER_PAGE = 5_000;
+
+const YIELD_EVERY_MS = 10;
+
+const LOC_OPEN = /<loc>/gi;
+const LOC_CLOSE = /<\/loc>/gi;
+const CDATA = /^<!\[CDATA\[([\s\S]*)\]\]>$/;
+
+/**
+ * `<loc>` entries of a sitemap or sitemap index (https://www.sitemaps.org/protocol.html), in one pass: each
+ * search starts where the previous one ended, so unclosed `<loc>` tags cost linear time (a lazy regex over
+ * the rest of the file for every one of them was quadratic). Without a closing tag after an opening one,
+ * no later entry can close either, and the scan stops.
+ */
 export function parseSitemap(xml: string): { kind: 'index' | 'urlset'; locs: string[] } {
-  const locs = [...xml.matchAll(/<loc>\s*(?:<!\[CDATA\[)?([\s\S]*?)(?:\]\]>)?\s*<\/loc>/gi)].map((match) =>
-    decodeXml(match[1]!.trim()),
-  );
+  const locs: string[] = [];
+  LOC_OPEN.lastIndex = 0;
+  while (LOC_OPEN.exec(xml)) {
+    LOC_CLOSE.lastIndex = LOC_OPEN.lastIndex;
+    if (!LOC_CLOSE.exec(xml)) break;
+    const inner = xml.slice(LOC_OPEN.lastIndex, LOC_CLOSE.lastIndex - '</loc>'.length).trim();
+    locs.push(decodeXml((CDATA.exec(inner)?.[1] ?? inner).trim()));
+    LOC_OPEN.lastIndex = LOC_CLOSE.lastIndex;
+  }
   return { kind: /<sitemapindex[\s>]/i.test(xml) ? 'index' : 'urlset', locs };
 }
 
@@ -92,7 +113,14 @@ export function createDeepCrawler(web: WebClient, limits: CrawlLimits = CRAWL_DE
       let pagesFetched = 0;
 
       const full = () => found.size >= limit;
+      // A cached robots.txt answers in a microtask, so a loop over thousands of links would never give
+      // the event loop back: yield a turn every few milliseconds of work.
+      let lastYield = performance.now();
       const allowed = async (url: URL) => {
+        if (performance.now() - lastYield > YIELD_EVERY_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          lastYield = performance.now();
+        }
         try {
           await web.robots.check(url, deadline);
           return true;
@@ -110,8 +138,10 @@ export function createDeepCrawler(web: WebClient, limits: CrawlLimits = CRAWL_DE
         return true;
       };
 
-      // 1. The seeds: fetched first, so an unusable seed is reported before anything else happens.
-      const frontier: { url: URL; depth: number; html: string }[] = [];
+      // 1. The seeds: fetched first, so an unusable seed is reported before anything else happens. Each
+      // page's links are taken at once and its body let go: 50 seeds of 5 MiB are not held meanwhile.
+      const visited = new Set<string>();
+      let level: { link: URL; depth: number }[] = [];
       for (const [index, seed] of seeds.entries()) {
         if (deadline.aborted) break;
         try {
@@ -119,8 +149,9 @@ export function createDeepCrawler(web: WebClient, limits: CrawlLimits = CRAWL_DE
           pagesFetched += 1;
           await discover(page.url);
           await discover(seed);
+          visited.add(normalizeUrl(page.url));
           if (page.kind === 'content' && /html/i.test(page.contentType))
-            frontier.push({ url: page.url, depth: 0, html: page.body.toString('utf8') });
+            level.push(...linksOf(page.body.toString('utf8'), page.url).map((link) => ({ link, depth: 1 })));
         } catch (error) {
           if (isFetchError(error) && (error.reason === 'blocked-address' || error.reason === 'invalid-url'))
             throw Object.assign(error, { seedIndex: index });
@@ -156,7 +187,7 @@ export function createDeepCrawler(web: WebClient, limits: CrawlLimits = CRAWL_DE
               const url = parseWebUrl(loc);
               if (url) await discover(url);
             }
-            if (full()) break;
+            if (full() || deadline.aborted) break;
           }
         } catch {
           // No sitemap is normal; a broken one is not worth failing the crawl.
@@ -164,15 +195,11 @@ export function createDeepCrawler(web: WebClient, limits: CrawlLimits = CRAWL_DE
       }
 
       // 3. Breadth-first over links, a few pages at a time.
-      const visited = new Set(frontier.map((entry) => normalizeUrl(entry.url)));
-      let level = frontier.flatMap(({ url, html, depth }) =>
-        linksOf(html, url).map((link) => ({ link, depth: depth + 1 })),
-      );
       while (level.length > 0 && !full() && !deadline.aborted) {
         const next: { link: URL; depth: number }[] = [];
         const toFetch: { url: URL; depth: number }[] = [];
         for (const { link, depth } of level) {
-          if (full()) break;
+          if (full() || deadline.aborted) break;
           await discover(link);
           const key = normalizeUrl(link);
           if (depth < limits.maxDepth && found.has(key) && !visited.has(key)) {

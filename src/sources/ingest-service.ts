@@ -6,9 +6,10 @@ import type { Logger } from '../lib/logger.js';
 import { contentHash, extractContent } from './fetch/extract.js';
 import { FetchError, isFetchError } from './fetch/fetch-errors.js';
 import { parseWebUrl } from './fetch/normalize-url.js';
+import { capParagraphs } from './source-limits.js';
 import type { WebClient } from './fetch/web-client.js';
 import type { IngestJobData } from './ingest-queue.js';
-import { createSourcesRepo, type SourceRow } from './sources-repo.js';
+import { createSourcesRepo, type FetchTarget, type SourceRow } from './sources-repo.js';
 
 /** Thrown after the failure is recorded: `permanent` = do not retry. */
 export class IngestFailure extends Error {
@@ -67,7 +68,7 @@ export function createIngestService(pool: Pool, web: WebClient, logger: Logger) 
 
   async function fetchAndStore(
     data: IngestJobData,
-    source: SourceRow,
+    source: FetchTarget,
     signal?: AbortSignal,
   ): Promise<IngestOutcome> {
     if (source.sourceType !== 'web')
@@ -87,7 +88,7 @@ export function createIngestService(pool: Pool, web: WebClient, logger: Logger) 
 
     if (page.kind === 'not-modified') {
       await withTransaction(pool, async (tx) => {
-        if (!(await repo.findForUpdate(data.workspaceId, data.sourceId, tx))) return;
+        if (!(await repo.lock(data.workspaceId, data.sourceId, tx))) return;
         await repo.markNotModified(data.workspaceId, data.sourceId, tx);
         await repo.finishJob(data.workspaceId, data.ingestJobId, { status: 'COMPLETED', error: null }, tx);
       });
@@ -95,11 +96,12 @@ export function createIngestService(pool: Pool, web: WebClient, logger: Logger) 
     }
 
     const extracted = extractContent(page.body, page.contentType, page.url);
-    const hash = contentHash(extracted.paragraphs);
+    const capped = capParagraphs(extracted.paragraphs);
+    const hash = contentHash(capped.paragraphs);
     return withTransaction(pool, async (tx) => {
       const current = await repo.findForUpdate(data.workspaceId, data.sourceId, tx);
       if (!current) return 'skipped';
-      const next = applyChangeRule(current, { paragraphs: extracted.paragraphs, contentHash: hash });
+      const next = applyChangeRule(current, { paragraphs: capped.paragraphs, contentHash: hash });
       await repo.storeContent(
         data.workspaceId,
         data.sourceId,
@@ -113,6 +115,7 @@ export function createIngestService(pool: Pool, web: WebClient, logger: Logger) 
           breadcrumb: extracted.breadcrumb,
           etag: page.etag,
           lastModified: page.lastModified,
+          notice: capped.notice,
         },
         tx,
       );
@@ -146,7 +149,7 @@ export function createIngestService(pool: Pool, web: WebClient, logger: Logger) 
       const started = await repo.startJob(data.workspaceId, data.ingestJobId);
       // Finished already (a duplicate delivery), or deleted with its source.
       if (!started) return 'skipped';
-      const source = await repo.find(data.workspaceId, data.sourceId);
+      const source = await repo.findForFetch(data.workspaceId, data.sourceId);
       if (!source) return 'skipped';
       try {
         return await fetchAndStore(data, source, attempt.signal);

@@ -46,6 +46,12 @@ const SOURCE_COLUMNS = `s.id, s.workspace_id AS "workspaceId", s.source_type AS 
   s.created_at AS "createdAt", s.updated_at AS "updatedAt"`;
 const SOURCE_FROM = 'sources s LEFT JOIN ingest_jobs j ON j.id = s.linked_job_id';
 
+export type SourceRef = Pick<SourceRow, 'id' | 'sourceType' | 'linkedJobId' | 'linkedJobStatus'>;
+export type FetchTarget = Pick<
+  SourceRow,
+  'sourceType' | 'originalUrl' | 'contentHash' | 'etag' | 'lastModified'
+>;
+
 export interface ListFilters {
   source?: SourceType;
   changed?: boolean;
@@ -104,12 +110,39 @@ export function createSourcesRepo(db: Queryable) {
       return rows[0];
     },
 
-    async findMany(workspaceId: string, ids: string[], tx: Queryable = db): Promise<SourceRow[]> {
-      const { rows } = await tx.query<SourceRow>(
-        `SELECT ${SOURCE_COLUMNS} FROM ${SOURCE_FROM} WHERE s.workspace_id = $1 AND s.id = ANY($2::uuid[])`,
+    /** What refresh, delete and ingest need of the sources they are given: never their content. */
+    async findRefs(workspaceId: string, ids: string[], tx: Queryable = db): Promise<SourceRef[]> {
+      const { rows } = await tx.query<SourceRef>(
+        `SELECT s.id, s.source_type AS "sourceType", s.linked_job_id AS "linkedJobId",
+                j.status AS "linkedJobStatus"
+           FROM ${SOURCE_FROM} WHERE s.workspace_id = $1 AND s.id = ANY($2::uuid[])`,
         [workspaceId, ids],
       );
       return rows;
+    },
+
+    /** What a fetch needs: the URL and the validators of the content held. */
+    async findForFetch(
+      workspaceId: string,
+      id: string,
+      tx: Queryable = db,
+    ): Promise<FetchTarget | undefined> {
+      const { rows } = await tx.query<FetchTarget>(
+        `SELECT source_type AS "sourceType", original_url AS "originalUrl", content_hash AS "contentHash",
+                etag, last_modified AS "lastModified"
+           FROM sources WHERE workspace_id = $1 AND id = $2`,
+        [workspaceId, id],
+      );
+      return rows[0];
+    },
+
+    /** Locks the source row for the rest of the transaction without reading it; false when it is gone. */
+    async lock(workspaceId: string, id: string, tx: Queryable): Promise<boolean> {
+      const { rowCount } = await tx.query(
+        'SELECT 1 FROM sources WHERE workspace_id = $1 AND id = $2 FOR UPDATE',
+        [workspaceId, id],
+      );
+      return (rowCount ?? 0) > 0;
     },
 
     async idsInWorkspace(workspaceId: string, ids: string[], tx: Queryable = db): Promise<string[]> {
@@ -192,7 +225,11 @@ export function createSourcesRepo(db: Queryable) {
       return rows;
     },
 
-    /** A new PENDING ingest job per source, each becoming its source's linked job. */
+    /**
+     * A new PENDING ingest job per source, each becoming its source's linked job. `updated_at` stays: queuing
+     * changes nothing a client stored (the job's state is read through linkedJobStatus), and a refresh that
+     * ends in 304 must leave the source exactly as it was.
+     */
     async createJobs(
       workspaceId: string,
       sourceIds: string[],
@@ -205,7 +242,7 @@ export function createSourcesRepo(db: Queryable) {
            SELECT $1, source_id FROM unnest($2::uuid[]) AS t(source_id)
            RETURNING id, source_id
          )
-         UPDATE sources s SET linked_job_id = jobs.id, updated_at = now()
+         UPDATE sources s SET linked_job_id = jobs.id
            FROM jobs WHERE s.id = jobs.source_id AND s.workspace_id = $1
          RETURNING s.id AS "sourceId", jobs.id AS "jobId"`,
         [workspaceId, sourceIds],
@@ -326,12 +363,13 @@ export function createSourcesRepo(db: Queryable) {
     async storeContent(
       workspaceId: string,
       id: string,
-      content: NewContent & { oldParagraphs: string[]; changed: boolean },
+      /** `notice`: what was cut to fit (source-limits.ts), kept in `error` of a successful source. */
+      content: NewContent & { oldParagraphs: string[]; changed: boolean; notice: string },
       tx: Queryable,
     ): Promise<void> {
       await tx.query(
         `UPDATE sources SET title = $3, mime_type = $4, paragraphs = $5, old_paragraphs = $6, content_hash = $7,
-           etag = $8, last_modified = $9, changed = $10, breadcrumb = $11, success = true, error = '', fetched_at = now(),
+           etag = $8, last_modified = $9, changed = $10, breadcrumb = $11, success = true, error = $12, fetched_at = now(),
            updated_at = now()
          WHERE workspace_id = $1 AND id = $2`,
         [
@@ -346,13 +384,17 @@ export function createSourcesRepo(db: Queryable) {
           content.lastModified,
           content.changed,
           content.breadcrumb,
+          content.notice,
         ],
       );
     },
 
+    /** 304: nothing changed, so neither does updated_at — unless the source recovers from a failure. */
     async markNotModified(workspaceId: string, id: string, tx: Queryable): Promise<void> {
+      // A successful source keeps its error too: it is the notice of what was cut from the same content.
       await tx.query(
-        `UPDATE sources SET success = true, error = '', fetched_at = now(), updated_at = now()
+        `UPDATE sources SET success = true, error = CASE WHEN success THEN error ELSE '' END, fetched_at = now(),
+           updated_at = CASE WHEN success THEN updated_at ELSE now() END
          WHERE workspace_id = $1 AND id = $2`,
         [workspaceId, id],
       );

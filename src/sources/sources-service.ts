@@ -6,7 +6,7 @@ import { AppError, notFound, validationError } from '../lib/errors.js';
 import type { ArticlesService } from '../knowledge/articles-service.js';
 import { seedIndexOf, type DeepCrawler } from './deep-crawl.js';
 import type { IngestEnqueuer, IngestJobData } from './ingest-queue.js';
-import { createSourcesRepo, type SourceRow } from './sources-repo.js';
+import { createSourcesRepo, type SourceRef, type SourceRow } from './sources-repo.js';
 import type {
   DeepCrawlBody,
   DeepCrawlResponse,
@@ -99,8 +99,8 @@ export function createSourcesService(
   }
 
   /** 400 naming unknown IDs, 403 for another workspace's; returns the rows in input order. */
-  async function requireOwned(workspaceId: string, ids: string[]): Promise<SourceRow[]> {
-    const rows = await repo.findMany(workspaceId, ids);
+  async function requireOwned(workspaceId: string, ids: string[]): Promise<SourceRef[]> {
+    const rows = await repo.findRefs(workspaceId, ids);
     const byId = new Map(rows.map((row) => [row.id, row]));
     const missing = ids.filter((id) => !byId.has(id));
     if (missing.length > 0) throw await missingError(workspaceId, missing, 'documentIds');
@@ -160,7 +160,7 @@ export function createSourcesService(
         }
         const byExternalId = new Map(rows.map((row) => [row.externalId, row]));
         const ordered = [...urls.keys()].map((externalId) => byExternalId.get(externalId)!);
-        const current = await repo.findMany(
+        const current = await repo.findRefs(
           workspaceId,
           ordered.map((row) => row.id),
           tx,
@@ -195,7 +195,7 @@ export function createSourcesService(
     },
 
     async list(workspaceId: string, query: ListQuery): Promise<ListResponse> {
-      if (query.cursor && !(await repo.find(workspaceId, query.cursor)))
+      if (query.cursor && (await repo.idsInWorkspace(workspaceId, [query.cursor])).length === 0)
         throw validationError(
           'cursor',
           `must be the id of a document in this workspace (got ${query.cursor})`,

@@ -43,17 +43,23 @@ export class FetchError extends Error {
 
 export const isFetchError = (error: unknown): error is FetchError => error instanceof FetchError;
 
-/** Raised inside the DNS lookup hook, so a refused address never gets a socket. */
+/**
+ * Raised inside the DNS lookup hook, so a refused address never gets a socket. The message names the host
+ * the user wrote, never what it resolved to: that is the operator's internal DNS, and the message is stored
+ * in the source's `error` (the address stays on the error object for logs).
+ */
 export class BlockedAddressError extends Error {
   readonly code = 'ERR_DISTILL_BLOCKED_ADDRESS';
   constructor(
     readonly host: string,
     readonly address: string,
+    readonly metadata = false,
   ) {
+    const what = host === address ? `the address ${address}` : `the address of ${host}`;
     super(
-      host === address
-        ? `the address ${address} is private, loopback, link-local or otherwise not public`
-        : `${host} resolves to ${address}, which is private, loopback, link-local or otherwise not public`,
+      metadata
+        ? `${what} is a cloud metadata endpoint, which is not public and is never fetched`
+        : `${what} is private, loopback, link-local or otherwise not public`,
     );
     this.name = 'BlockedAddressError';
   }
@@ -62,7 +68,9 @@ export class BlockedAddressError extends Error {
 export function blockedAddress(error: BlockedAddressError): FetchError {
   return new FetchError(
     'blocked-address',
-    `Fetching was blocked: ${error.message}. Only public addresses can be fetched (an operator can set ALLOW_PRIVATE_URLS=true on a trusted network).`,
+    error.metadata
+      ? `Fetching was blocked: ${error.message}, not even with ALLOW_PRIVATE_URLS=true.`
+      : `Fetching was blocked: ${error.message}. Only public addresses can be fetched; set ALLOW_PRIVATE_URLS=true to allow it on a trusted network.`,
     { cause: error },
   );
 }

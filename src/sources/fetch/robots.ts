@@ -30,6 +30,51 @@ export interface RobotsCache {
 // RFC 9309 §2.5: crawlers must parse at least the first 500 KiB.
 const ROBOTS_MAX_BYTES = 512 * 1024;
 
+// Matching one URL costs (rule length × path length) per rule with wildcards, for every link and redirect
+// hop: a robots.txt of long "/*a*a*a…" rules and a long link stalled the event loop for seconds per link.
+// So rules are capped before parsing and paths before matching. Past a cap we err on the side of the site:
+// a long Disallow is cut to a prefix (it forbids more, never less); a long Allow is ignored.
+export const ROBOTS_MAX_RULES = 500;
+export const ROBOTS_MAX_RULE_CHARS = 200;
+/** All Allow/Disallow patterns together. */
+export const ROBOTS_MAX_RULES_CHARS = 10_000;
+export const ROBOTS_MAX_PATH_CHARS = 1_024;
+
+const RULE_LINE = /^\s*(allow|disallow)\s*:\s*([^#]*)/i;
+
+/** The robots.txt text with at most the capped rules (other lines untouched). */
+export function capRobotsRules(text: string): string {
+  let rules = 0;
+  let chars = 0;
+  const lines: string[] = [];
+  for (const line of text.split(/\r\n|\r|\n/)) {
+    const rule = RULE_LINE.exec(line);
+    if (!rule) {
+      lines.push(line);
+      continue;
+    }
+    const [, kind, rawPattern] = rule;
+    let pattern = rawPattern!.trim();
+    if (pattern.length > ROBOTS_MAX_RULE_CHARS) {
+      if (kind!.toLowerCase() === 'allow') continue;
+      pattern = pattern.slice(0, ROBOTS_MAX_RULE_CHARS);
+    }
+    if (rules >= ROBOTS_MAX_RULES || chars + pattern.length > ROBOTS_MAX_RULES_CHARS) continue;
+    rules += 1;
+    chars += pattern.length;
+    lines.push(`${kind}: ${pattern}`);
+  }
+  return lines.join('\n');
+}
+
+/** The URL robots.txt rules are matched against: path and query cut to ROBOTS_MAX_PATH_CHARS. */
+function matchedUrl(url: URL): string {
+  const path = `${url.pathname}${url.search}`;
+  return path.length > ROBOTS_MAX_PATH_CHARS
+    ? `${url.origin}${path.slice(0, ROBOTS_MAX_PATH_CHARS)}`
+    : url.href;
+}
+
 export function createRobotsCache(fetcher: SafeFetcher, options: RobotsOptions): RobotsCache {
   const ttlMs = options.ttlMs ?? 3_600_000;
   const failureTtlMs = options.failureTtlMs ?? 60_000;
@@ -47,7 +92,10 @@ export function createRobotsCache(fetcher: SafeFetcher, options: RobotsOptions):
         headers: { accept: 'text/plain, */*;q=0.5' },
       });
       if (response.status >= 200 && response.status < 300)
-        return { kind: 'rules', robot: robotsParser(robotsUrl, response.body.toString('utf8')) };
+        return {
+          kind: 'rules',
+          robot: robotsParser(robotsUrl, capRobotsRules(response.body.toString('utf8'))),
+        };
       if (response.status >= 400 && response.status < 500) return { kind: 'allow-all' };
       return { kind: 'unreachable', why: `it answered HTTP ${response.status}` };
     } catch (error) {
@@ -88,10 +136,10 @@ export function createRobotsCache(fetcher: SafeFetcher, options: RobotsOptions):
           'robots-unreachable',
           `robots.txt of ${url.host} could not be read (${rules.why}); under RFC 9309 the site counts as disallowed until it can be read — try again later.`,
         );
-      if (rules.robot.isAllowed(url.href, options.agent) === false)
+      if (rules.robot.isAllowed(matchedUrl(url), options.agent) === false)
         throw new FetchError(
           'robots',
-          `robots.txt of ${url.host} disallows ${options.agent} from fetching ${url.pathname}${url.search}; the site owner must allow it, or remove this URL.`,
+          `robots.txt of ${url.host} disallows ${options.agent} from fetching ${`${url.pathname}${url.search}`.slice(0, 500)}; the site owner must allow it, or remove this URL.`,
         );
     },
     async sitemaps(origin, signal) {

@@ -9,7 +9,7 @@ import dns from 'node:dns';
 import type { LookupAddress, LookupAllOptions } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { Agent, fetch, type Response } from 'undici';
-import { isPublicAddress, ipLiteral, type AddressPolicy } from './address-policy.js';
+import { isMetadataAddress, isPublicAddress, ipLiteral, type AddressPolicy } from './address-policy.js';
 import { BlockedAddressError, blockedAddress, FetchError } from './fetch-errors.js';
 import { createKeyedLimiter, type KeyedLimiter } from './host-limiter.js';
 import { withoutFragment } from './normalize-url.js';
@@ -26,7 +26,7 @@ const systemResolver: Resolver = (hostname, options, callback) =>
 
 export interface SafeFetchOptions {
   userAgent: string;
-  /** Skip the address check (ALLOW_PRIVATE_URLS=true). */
+  /** Allow private addresses (ALLOW_PRIVATE_URLS=true); the cloud metadata endpoints stay blocked. */
   allowPrivateAddresses: boolean;
   maxBytes: number;
   timeoutMs: number;
@@ -75,12 +75,17 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 export const hostKey = (url: URL): string => url.host;
 
-function guardedLookup(resolver: Resolver, policy: AddressPolicy | undefined): LookupFunction {
+function guardedLookup(resolver: Resolver, policy: AddressPolicy): LookupFunction {
   return (hostname, options, callback) => {
     resolver(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) return callback(error, '', 0);
-      const refused = policy ? addresses.find((entry) => !policy(entry.address)) : undefined;
-      if (refused) return callback(new BlockedAddressError(hostname, refused.address), '', 0);
+      const refused = addresses.find((entry) => !policy(entry.address));
+      if (refused)
+        return callback(
+          new BlockedAddressError(hostname, refused.address, isMetadataAddress(refused.address)),
+          '',
+          0,
+        );
       if (addresses.length === 0) {
         const notFound: NodeJS.ErrnoException = new Error(`no address for ${hostname}`);
         notFound.code = 'ENOTFOUND';
@@ -198,7 +203,9 @@ const tooLarge = (url: URL, maxBytes: number) =>
   );
 
 export function createSafeFetcher(options: SafeFetchOptions): SafeFetcher {
-  const policy = options.allowPrivateAddresses ? undefined : (options.addressPolicy ?? isPublicAddress);
+  const publicOnly = options.addressPolicy ?? isPublicAddress;
+  const policy: AddressPolicy = (address) =>
+    !isMetadataAddress(address) && (options.allowPrivateAddresses || publicOnly(address));
   const agent = new Agent({
     connect: { lookup: guardedLookup(options.resolver ?? systemResolver, policy), timeout: 10_000 },
     headersTimeout: options.timeoutMs,
@@ -215,8 +222,8 @@ export function createSafeFetcher(options: SafeFetchOptions): SafeFetcher {
       );
     const literal = ipLiteral(url.hostname);
     // Literal addresses never go through the lookup hook, so they are checked here, before any socket.
-    if (literal && policy && !policy(literal))
-      throw blockedAddress(new BlockedAddressError(literal, literal));
+    if (literal && !policy(literal))
+      throw blockedAddress(new BlockedAddressError(literal, literal, isMetadataAddress(literal)));
   }
 
   async function fetchOnce(
