@@ -12,6 +12,10 @@ import { createArticlesService, type ArticlesService } from './knowledge/article
 import { createFoldersService, type FoldersService } from './knowledge/folders-service.js';
 import { createTreeService, type TreeService } from './knowledge/tree-service.js';
 import { GENERATE_QUEUE } from './generation/generate-queue.js';
+import {
+  createGenerationRunService,
+  type GenerationRunService,
+} from './generation/generation-run-service.js';
 import { createGenerationService, type GenerationService } from './generation/generation-service.js';
 import { createJobEvents, type JobEvents } from './generation/job-events.js';
 import { createDeepCrawler, CRAWL_DEFAULTS, type CrawlLimits } from './sources/deep-crawl.js';
@@ -45,6 +49,8 @@ export interface Deps {
   /** Producer-side queues; workers.ts consumes them in the worker role. */
   queues: { ingest: Queue; generate: Queue };
   generation: GenerationService;
+  /** One attempt of a knowledge job (the generate queue's service). */
+  generationRun: GenerationRunService;
   jobEvents: JobEvents;
   /** The Prometheus registry of this process and its metrics (GET /metrics). */
   metrics: Metrics;
@@ -81,6 +87,7 @@ export function createDeps(
   const web = createWebClient({ ...options.web, allowPrivateAddresses: config.allowPrivateUrls });
   const crawler = createDeepCrawler(web, { ...CRAWL_DEFAULTS, ...options.crawlLimits });
   const jobEvents = createJobEvents(connections.databaseUrl, logger);
+  const folders = createFoldersService(pool);
   const sources = createSourcesService(pool, createIngestEnqueuer(queues.ingest, logger), crawler, articles);
 
   return {
@@ -90,15 +97,16 @@ export function createDeps(
     redis,
     redisUrl: connections.redisUrl,
     keys: createKeysService(pool, logger),
-    folders: createFoldersService(pool),
+    folders,
     articles,
     tree: createTreeService(pool, articles),
     web,
     sources,
-    ingest: createIngestService(pool, web, logger),
+    ingest: createIngestService(pool, web),
     writer,
     queues,
     generation: createGenerationService({ pool, queue: queues.generate, logger, sources }),
+    generationRun: createGenerationRunService({ pool, writer, articles, folders, metrics }),
     jobEvents,
     metrics,
     async checkDatabase() {

@@ -1,19 +1,45 @@
-// The `generate` queue contract (STYLE.md rule 6): name, payload (IDs only), enqueue with jobId = row id.
+// The `generate` queue (STYLE.md rule 6): its payload (IDs only), its definition on the job framework
+// (lib/jobs/define-job.ts) and its enqueue helper (BullMQ job id = knowledge_jobs row id).
 import type { Queue } from 'bullmq';
 import { z } from 'zod';
+import type { Config } from '../config.js';
+import { defineJob, enqueueJobs, type JobAttempt } from '../lib/jobs/define-job.js';
 import type { Logger } from '../lib/logger.js';
-import { enqueueCommitted } from '../lib/queues.js';
+import type { GenerationRunService } from './generation-run-service.js';
+import { WORK_COLUMNS, type JobWork } from './jobs-repo.js';
 
 export const GENERATE_QUEUE = 'generate';
 
 export const GeneratePayloadSchema = z.object({ jobId: z.uuid(), workspaceId: z.uuid() });
 export type GeneratePayload = z.infer<typeof GeneratePayloadSchema>;
 
+interface GenerateJobDeps {
+  generationRun: GenerationRunService;
+  config: Pick<Config, 'llmMaxRpm'>;
+}
+
+export const generateJob = defineJob({
+  name: GENERATE_QUEUE,
+  table: 'knowledge_jobs',
+  payloadSchema: GeneratePayloadSchema,
+  rowId: (payload) => payload.jobId,
+  fromRow: (row) => ({ jobId: row.id, workspaceId: row.workspaceId }),
+  startColumns: WORK_COLUMNS,
+  run: (payload, attempt: JobAttempt<JobWork>, deps: GenerateJobDeps) =>
+    deps.generationRun.run(payload, attempt),
+  workerOptions: (deps) => ({
+    // LLM_MAX_RPM caps model calls across every worker process (BullMQ's limiter is global per queue).
+    // Without it a limiter is still set, far above any real rate: BullMQ only honours the pause a 429
+    // asks for (rateLimit) on a queue that has a limiter.
+    limiter: deps.config.llmMaxRpm
+      ? { max: deps.config.llmMaxRpm, duration: 60_000 }
+      : { max: 1_000_000, duration: 1_000 },
+    // While paused, look again every 5 s, so lifting the pause (or its expiry) takes effect promptly.
+    maximumRateLimitDelay: 5_000,
+  }),
+});
+
 /** Adds committed job rows to the queue; false when Redis refused (the reconciler enqueues them later). */
 export function enqueueGenerateJobs(queue: Queue, jobs: GeneratePayload[], logger: Logger): Promise<boolean> {
-  return enqueueCommitted(
-    queue,
-    jobs.map((job) => ({ id: job.jobId, data: job })),
-    logger,
-  );
+  return enqueueJobs(generateJob, queue, jobs, logger);
 }

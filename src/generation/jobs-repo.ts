@@ -57,7 +57,8 @@ const JOB_COLUMNS = `id, workspace_id AS "workspaceId", source_id AS "sourceId",
   completion_tokens AS "completionTokens", cached_tokens AS "cachedTokens", created_at AS "createdAt",
   started_at AS "startedAt", completed_at AS "completedAt"`;
 
-const WORK_COLUMNS = `${JOB_COLUMNS}, origin, candidate_knowledge AS "candidateKnowledge", hc_event_id AS "hcEventId",
+/** What a started job returns (the job framework's startColumns for the generate queue). */
+export const WORK_COLUMNS = `${JOB_COLUMNS}, origin, candidate_knowledge AS "candidateKnowledge", hc_event_id AS "hcEventId",
   allowed_ops AS "allowedOps", instructions, bot_id AS "botId", force`;
 
 export function createJobsRepo(db: Queryable) {
@@ -113,6 +114,15 @@ export function createJobsRepo(db: Queryable) {
         [id, workspaceId],
       );
       return rows[0];
+    },
+
+    /** Locks the row for the rest of the transaction; false when it is no longer IN_PROGRESS. */
+    async lockRunning(id: string, tx: Queryable): Promise<boolean> {
+      const { rows } = await tx.query<{ status: string }>(
+        'SELECT status FROM knowledge_jobs WHERE id = $1 FOR UPDATE',
+        [id],
+      );
+      return rows[0]?.status === 'IN_PROGRESS';
     },
 
     async addUsage(id: string, usage: Usage, tx: Queryable = db): Promise<void> {
