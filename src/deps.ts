@@ -18,6 +18,7 @@ import {
 } from './generation/generation-run-service.js';
 import { createGenerationService, type GenerationService } from './generation/generation-service.js';
 import { createJobEvents, type JobEvents } from './generation/job-events.js';
+import { createJobsRepo } from './generation/jobs-repo.js';
 import { createDeepCrawler, CRAWL_DEFAULTS, type CrawlLimits } from './sources/deep-crawl.js';
 import { createWebClient, type WebClient, type WebClientOptions } from './sources/fetch/web-client.js';
 import { createIngestEnqueuer, INGEST_QUEUE } from './sources/ingest-queue.js';
@@ -82,7 +83,11 @@ export function createDeps(
     generate: createQueue(GENERATE_QUEUE, redis, config.queuePrefix, logger, options.jobOptions),
   };
   const metrics = createMetrics({ queues: Object.values(queues), logger });
-  const articles = createArticlesService(pool);
+  const jobsRepo = createJobsRepo(pool);
+  // Publishing a generated draft assigns its folder to the job's agent (see articles-publish.ts).
+  const articles = createArticlesService(pool, {
+    agentOfGenerationJob: (workspaceId, jobId, tx) => jobsRepo.agentOf(workspaceId, jobId, tx),
+  });
   const writer = createWriter(config, logger);
   const web = createWebClient({ ...options.web, allowPrivateAddresses: config.allowPrivateUrls });
   const crawler = createDeepCrawler(web, { ...CRAWL_DEFAULTS, ...options.crawlLimits });

@@ -1,6 +1,6 @@
 // Step 4 of the pipeline (DESIGN.md §4): write the decision through the knowledge-base services, in the
 // job's transaction — a draft (fork for UPDATE, new draft for ADD, no-op record for DO_NOTHING), or a
-// live write followed by the source-backed save.
+// live write followed by the source-backed save (ADD and UPDATE only: a save is what links a source).
 import type { PoolClient } from '../lib/db.js';
 import { saveSourceBacked, type ArticlesService } from '../knowledge/articles-service.js';
 import type { FoldersService } from '../knowledge/folders-service.js';
@@ -68,11 +68,13 @@ export async function applyDecision(
     await save(decision.targetArticleId!);
     articleId = decision.targetArticleId;
   } else {
-    if (decision.targetArticleId) await save(decision.targetArticleId);
+    // DO_NOTHING writes no article, so the source backs none: linking it to the target would let a
+    // later delete of the source (deleteArticles) delete an article it never wrote.
     articleId = null;
   }
 
-  if (decision.operation === 'ADD_ARTICLE_TO_FOLDER' && job.botId) {
+  // The agent sees the new article's folder once the article is live (a draft's publish assigns it).
+  if (!job.isDraft && decision.operation === 'ADD_ARTICLE_TO_FOLDER' && job.botId) {
     await folders.assignToAgent(workspaceId, job.botId, decision.parentFolderId!, tx);
   }
   if (sourceId)

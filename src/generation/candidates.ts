@@ -102,8 +102,15 @@ export async function findCandidates(
   return candidates;
 }
 
-/** Active folders with their path from the root, in tree order (stable across a batch). */
-export async function listFolderChoices(db: Queryable, workspaceId: string): Promise<FolderChoice[]> {
+/**
+ * Active folders with their path from the root, in tree order (stable across a batch); only those in
+ * `scope` when given (an agent's folders).
+ */
+export async function listFolderChoices(
+  db: Queryable,
+  workspaceId: string,
+  scope?: string[],
+): Promise<FolderChoice[]> {
   const { rows } = await db.query<FolderChoice>(
     `WITH RECURSIVE tree AS (
        SELECT id, title::text AS path, description, active, ARRAY[created_at::text, id::text] AS sort
@@ -111,8 +118,9 @@ export async function listFolderChoices(db: Queryable, workspaceId: string): Pro
        UNION ALL
        SELECT f.id, t.path || ' / ' || f.title, f.description, t.active AND f.active, t.sort || ARRAY[f.created_at::text, f.id::text]
        FROM folders f JOIN tree t ON f.parent_id = t.id)
-     SELECT id, path, description FROM tree WHERE active ORDER BY sort LIMIT $2`,
-    [workspaceId, FOLDER_LIMIT],
+     SELECT id, path, description FROM tree WHERE active AND ($3::uuid[] IS NULL OR id = ANY($3))
+     ORDER BY sort LIMIT $2`,
+    [workspaceId, FOLDER_LIMIT, scope ?? null],
   );
   return rows;
 }

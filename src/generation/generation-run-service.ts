@@ -75,7 +75,11 @@ export function createGenerationRunService(deps: GenerationRunDeps) {
     const known = { sourceHash: row.contentHash, linkedArticleId: row.linkedKnowledgeId };
     if (work.candidateKnowledge) return { source: textSource(work.candidateKnowledge, row.id), ...known };
     if (!row.contentHash || row.paragraphs.length === 0)
-      throw JobError.permanent('source has no ingested content; ingest it first');
+      throw JobError.permanent(
+        row.error
+          ? `source has no ingested content: its fetch failed (${row.error})`
+          : 'source has no ingested content; ingest it first',
+      );
     return {
       source: {
         id: row.id,
@@ -88,12 +92,15 @@ export function createGenerationRunService(deps: GenerationRunDeps) {
     };
   }
 
-  /** The folders a new article may go into; a workspace without folders gets a default one when ADD is allowed. */
-  async function folderChoices(work: JobWork): Promise<FolderChoice[]> {
-    const choices = await listFolderChoices(pool, work.workspaceId);
-    if (choices.length > 0 || !work.allowedOps.includes('ADD_ARTICLE_TO_FOLDER')) return choices;
+  /**
+   * The folders a new article may go into: with an agent that has folders, only those (a page must not
+   * widen what the agent sees); a workspace without folders gets a default one when ADD is allowed.
+   */
+  async function folderChoices(work: JobWork, scope: string[] | undefined): Promise<FolderChoice[]> {
+    const choices = await listFolderChoices(pool, work.workspaceId, scope);
+    if (choices.length > 0 || scope || !work.allowedOps.includes('ADD_ARTICLE_TO_FOLDER')) return choices;
     await withTransaction(pool, (tx) => folders.ensureDefaultFolder(work.workspaceId, tx));
-    return listFolderChoices(pool, work.workspaceId);
+    return listFolderChoices(pool, work.workspaceId, scope);
   }
 
   async function makeDecision(work: JobWork, request: DecisionRequest): Promise<Decided> {
@@ -155,7 +162,7 @@ export function createGenerationRunService(deps: GenerationRunDeps) {
           body: input.source.paragraphs.join('\n'),
           folderScope: scope,
         }),
-        folders: await folderChoices(work),
+        folders: await folderChoices(work, scope),
         allowedOperations: work.allowedOps,
         instructions: work.instructions,
         signal: attempt.signal,

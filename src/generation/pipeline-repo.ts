@@ -9,6 +9,8 @@ export interface SourceForJob {
   paragraphs: string[];
   contentHash: string | null;
   linkedKnowledgeId: string | null;
+  /** Why the last fetch failed ('' when it did not). */
+  error: string;
 }
 
 export async function loadSource(
@@ -18,7 +20,7 @@ export async function loadSource(
 ): Promise<SourceForJob | undefined> {
   const { rows } = await db.query<SourceForJob>(
     `SELECT id, title, original_url AS "originalUrl", paragraphs, content_hash AS "contentHash",
-       linked_knowledge_id AS "linkedKnowledgeId"
+       linked_knowledge_id AS "linkedKnowledgeId", error
      FROM sources WHERE workspace_id = $1 AND id = $2`,
     [workspaceId, sourceId],
   );

@@ -14,7 +14,7 @@ import type {
   UpdateArticleBody,
 } from './articles-schemas.js';
 import { createArticlesHistory } from './articles-history.js';
-import { createArticlesPublishing } from './articles-publish.js';
+import { createArticlesPublishing, type PublishHooks } from './articles-publish.js';
 import {
   contentOf,
   createArticlesStore,
@@ -38,7 +38,7 @@ export interface NewArticleInput extends ArticleContent {
   generation?: GenerationFields;
 }
 
-export function createArticlesService(pool: Pool) {
+export function createArticlesService(pool: Pool, hooks: PublishHooks = {}) {
   const store = createArticlesStore(pool);
   const { repo, folders, inTransaction, requireArticle, requireEditable, requireFolder, requireLive } = store;
 
@@ -137,7 +137,7 @@ export function createArticlesService(pool: Pool) {
     forkDraft,
     deleteArticle,
     moveArticle,
-    ...createArticlesPublishing(store),
+    ...createArticlesPublishing(store, hooks),
     ...createArticlesHistory(store),
 
     /** One article of the workspace, or undefined. */

@@ -131,7 +131,14 @@ export function enqueueJobs<P extends JobPayload>(
   );
 }
 
-/** Whether a failure of this attempt is the last one BullMQ allows (the only place this is computed). */
-export function isLastAttempt(job: { attemptsMade: number; opts: { attempts?: number } }): boolean {
+type AttemptCount = { attemptsMade: number; opts: { attempts?: number } };
+
+/** Whether a failure of the running attempt is the last one BullMQ allows (the only place this is computed). */
+export function isLastAttempt(job: AttemptCount): boolean {
   return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+}
+
+/** The same question once BullMQ counted the failed attempt (its `failed` event). */
+export function attemptsExhausted(job: AttemptCount): boolean {
+  return isLastAttempt({ ...job, attemptsMade: job.attemptsMade - 1 });
 }

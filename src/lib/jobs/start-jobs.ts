@@ -5,7 +5,7 @@ import type { Job, Queue, Worker, WorkerOptions } from 'bullmq';
 import type { Metrics } from '../metrics.js';
 import { createWorker } from '../queues.js';
 import { createReconciler } from '../reconciler.js';
-import type { AnyJobDefinition, JobPayload } from './define-job.js';
+import { attemptsExhausted, type AnyJobDefinition, type JobPayload } from './define-job.js';
 import { createJobProcessor, createRowFailer, type JobRuntime } from './job-processor.js';
 
 export interface JobWorkersOptions<C> extends JobRuntime<C> {
@@ -35,7 +35,7 @@ export interface JobWorkers {
 
 /** True when BullMQ gave up on the job by itself: attempts exhausted, or stalled too often. */
 const isFinalFailure = (job: Job | undefined, error: Error): job is Job =>
-  job !== undefined && (job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled/i.test(error.message));
+  job !== undefined && (attemptsExhausted(job) || /stalled/i.test(error.message));
 
 const abandoned = (reason: string) => `the job was abandoned (${reason}); queue it again to retry`;
 
