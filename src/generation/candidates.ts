@@ -1,6 +1,7 @@
 // What a decision is made against: the existing live articles that may already cover the source (the
 // linked one first, then the best full-text matches) and the folders a new article can go into.
 import type { Queryable } from '../lib/db.js';
+import { STOP_WORDS } from '../lib/stop-words.js';
 import type { CandidateArticle, FolderChoice } from '../writers/writer.js';
 
 export const CANDIDATE_LIMIT = 5;
@@ -8,13 +9,6 @@ export const CANDIDATE_LIMIT = 5;
 const SHORTLIST_LIMIT = 50;
 export const FOLDER_LIMIT = 200;
 const QUERY_TERMS = 24;
-
-// Common English words that would only dilute the full-text query.
-const STOP_WORDS = new Set(
-  'a about above after again all also am an and any are as at be because been before being below between both but by can could did do does doing down during each few for from further had has have having he her here hers him his how i if in into is it its just me more most my no nor not now of off on once only or other our out over own same she should so some such than that the their them then there these they this those through to too under until up very was we were what when where which while who whom why will with would you your'.split(
-    ' ',
-  ),
-);
 
 /**
  * The most telling terms of a text for an OR full-text query: title words first, then the most frequent

@@ -6,7 +6,7 @@ import type { Pool } from '../lib/db.js';
 import { AppError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { allowedOperations } from '../lib/operations.js';
-import { toIso, toIsoOrNull } from '../http/schemas.js';
+import { toIso, toIsoOrNull } from '../lib/dates.js';
 import { enqueueGenerateJobs } from './generate-queue.js';
 import type { BulkGenerateBody, GenerateBody, Job } from './generation-schemas.js';
 import { createJobsRepo, type JobParams, type JobRow } from './jobs-repo.js';

@@ -2,7 +2,6 @@
 // default, so several apps can live in one process (tests) without registering a metric twice.
 import type { JobState, Queue } from 'bullmq';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Usage } from '../writers/writer.js';
 import type { Logger } from './logger.js';
 import { withTimeout } from './timeout.js';
 
@@ -31,7 +30,10 @@ export interface Metrics {
   modelTokens: Counter<'writer' | 'model' | 'kind'>;
   reconcilerReadds: Counter<'queue'>;
   /** One model answer and its token usage. */
-  recordModelCall(writer: { name: string; model: string }, usage: Usage): void;
+  recordModelCall(
+    writer: { name: string; model: string },
+    usage: { promptTokens: number; completionTokens: number; cachedTokens: number },
+  ): void;
 }
 
 export function createMetrics(options: { queues: Queue[]; logger: Logger }): Metrics {

@@ -1,6 +1,6 @@
 // Sources as the API sees them (API.md §3): ingest and refresh queue jobs, list/get/delete read and write
 // rows. Rows are committed before their BullMQ jobs are added; payloads are IDs only.
-import { toIso } from '../http/schemas.js';
+import { toIso } from '../lib/dates.js';
 import { withTransaction, type Pool } from '../lib/db.js';
 import { AppError, notFound, validationError } from '../lib/errors.js';
 import type { ArticlesService } from '../knowledge/articles-service.js';
