@@ -111,7 +111,7 @@ export function createDeps(
     writer,
     queues,
     generation: createGenerationService({ pool, queue: queues.generate, logger, sources }),
-    generationRun: createGenerationRunService({ pool, writer, articles, folders, metrics }),
+    generationRun: createGenerationRunService({ pool, writer, articles, folders, sources, metrics }),
     jobEvents,
     metrics,
     async checkDatabase() {
