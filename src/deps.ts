@@ -13,11 +13,16 @@ import { createFoldersService, type FoldersService } from './knowledge/folders-s
 import { createTreeService, type TreeService } from './knowledge/tree-service.js';
 import { createBatchesService, type BatchesService } from './generation/batches-service.js';
 import { GENERATE_QUEUE } from './generation/generate-queue.js';
+import {
+  createGenerationRunService,
+  type GenerationRunService,
+} from './generation/generation-run-service.js';
 import { createGenerationService, type GenerationService } from './generation/generation-service.js';
 import { createJobEvents, type JobEvents } from './generation/job-events.js';
 import { createModelLimiter } from './generation/model-limiter.js';
 import { createTreeScaffold, type TreeScaffold } from './generation/tree-scaffold.js';
 import { createWorkspaceQuotas, type WorkspaceQuotas } from './generation/workspace-quotas.js';
+import { createJobsRepo } from './generation/jobs-repo.js';
 import { createDeepCrawler, CRAWL_DEFAULTS, type CrawlLimits } from './sources/deep-crawl.js';
 import { createWebClient, type WebClient, type WebClientOptions } from './sources/fetch/web-client.js';
 import { createIngestEnqueuer, INGEST_QUEUE } from './sources/ingest-queue.js';
@@ -55,6 +60,8 @@ export interface Deps {
   quotas: WorkspaceQuotas;
   /** The tree scaffold's model call, behind the model limiter and the token quota. */
   treeScaffold: TreeScaffold;
+  /** One attempt of a knowledge job (the generate queue's service). */
+  generationRun: GenerationRunService;
   jobEvents: JobEvents;
   /** The Prometheus registry of this process and its metrics (GET /metrics). */
   metrics: Metrics;
@@ -86,12 +93,17 @@ export function createDeps(
     generate: createQueue(GENERATE_QUEUE, redis, config.queuePrefix, logger, options.jobOptions),
   };
   const metrics = createMetrics({ queues: Object.values(queues), logger });
-  const articles = createArticlesService(pool);
+  const jobsRepo = createJobsRepo(pool);
+  // Publishing a generated draft assigns its folder to the job's agent (see articles-publish.ts).
+  const articles = createArticlesService(pool, {
+    agentOfGenerationJob: (workspaceId, jobId, tx) => jobsRepo.agentOf(workspaceId, jobId, tx),
+  });
   const writer = createWriter(config, logger);
   const web = createWebClient({ ...options.web, allowPrivateAddresses: config.allowPrivateUrls });
   const crawler = createDeepCrawler(web, { ...CRAWL_DEFAULTS, ...options.crawlLimits });
   const jobEvents = createJobEvents(connections.databaseUrl, logger);
   const keys = createKeysService(pool, logger, { databaseUrl: connections.databaseUrl });
+  const folders = createFoldersService(pool);
   const sources = createSourcesService(pool, createIngestEnqueuer(queues.ingest, logger), crawler, articles);
   const quotas = createWorkspaceQuotas(pool, {
     maxQueuedJobs: config.workspaceMaxQueuedJobs,
@@ -105,15 +117,16 @@ export function createDeps(
     redis,
     redisUrl: connections.redisUrl,
     keys,
-    folders: createFoldersService(pool),
+    folders,
     articles,
     tree: createTreeService(pool, articles),
     web,
     sources,
-    ingest: createIngestService(pool, web, logger),
+    ingest: createIngestService(pool, web),
     writer,
     queues,
     generation: createGenerationService({ pool, queue: queues.generate, logger, sources, quotas }),
+    generationRun: createGenerationRunService({ pool, writer, articles, folders, sources, metrics }),
     batches: createBatchesService({ pool, queue: queues.generate, logger, quotas }),
     quotas,
     treeScaffold: createTreeScaffold({

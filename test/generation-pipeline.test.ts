@@ -1,5 +1,6 @@
 // The generation pipeline end to end through the HTTP edge, with the openai writer against the fake
 // OpenAI-compatible server: each operation in draft and live mode, restrictedOps, repair, reuse, SSE.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { asText, startTestApp, type TestContext, type TestKey } from './helpers/app.js';
 import { reply, startFakeOpenAI, type FakeOpenAI } from './helpers/fake-openai.js';
@@ -172,7 +173,7 @@ describe('live writes (isDraft: false)', () => {
     });
   });
 
-  it('UPDATE rewrites the linked article in place and clears `changed`; DO_NOTHING links without writing', async () => {
+  it('UPDATE rewrites the linked article in place and clears `changed`; DO_NOTHING neither writes nor links', async () => {
     const { key, refund, kb } = await workspace();
     const source = await insertSource(ctx, key, {
       title: 'Refund policy',
@@ -207,21 +208,79 @@ describe('live writes (isDraft: false)', () => {
       await bulkGenerate(ctx, key, { documentIds: [other], isDraft: false }),
     );
     expect(nothing).toMatchObject({ jobStatus: 'COMPLETED', hcArticleId: null, operation: 'DO_NOTHING' });
-    expect(await getSource(ctx, other)).toMatchObject({ linkedKnowledgeId: refund.id, changed: false });
+    expect(await getSource(ctx, other)).toMatchObject({
+      linkedKnowledgeId: null,
+      linkedOperation: 'DO_NOTHING',
+    });
     expect((await kb.get(refund.id))!.version).toBe(2);
   });
 
-  it('assigns the chosen folder to the agent when a botId is given', async () => {
-    const { key, billing } = await workspace();
-    const botId = '7b1f2a84-9f3e-4a55-8a8f-1d2c3b4a5e6f';
+  it('a DO_NOTHING source deleted with deleteArticles leaves the article it pointed at alone', async () => {
+    const { key, refund, kb } = await workspace();
+    const source = await insertSource(ctx, key, { title: 'Refunds again', paragraphs: refundPage });
+    fake.enqueue(answer.nothing('C1', 'Covered.'));
+    await waitForJobs(ctx, key, await bulkGenerate(ctx, key, { documentIds: [source], isDraft: false }));
+    const deleted = await ctx
+      .http()
+      .delete('/v2/documents/public')
+      .set(key.header)
+      .send({ documentIds: [source], deleteArticles: true });
+    expect(deleted.status).toBe(200);
+    expect(await kb.get(refund.id)).toMatchObject({ id: refund.id, version: 1 });
+  });
+
+  it('with a botId, offers only the agent’s folders', async () => {
+    const { key, billing, kb } = await workspace();
+    await kb.folder('Shipping');
+    const botId = randomUUID();
+    await kb.assignToAgent(billing.id, botId);
     const source = await insertSource(ctx, key, {
       title: 'Gift cards',
       paragraphs: ['Gift cards never expire.'],
     });
     fake.enqueue(answer.add('F1', article('Gift cards', 'x'), 'New.'));
     await waitForJobs(ctx, key, await bulkGenerate(ctx, key, { documentIds: [source], botId }));
-    const tree = await ctx.http().get(`/v2/hc-folders/public?botId=${botId}`).set(key.header);
-    expect(tree.body.snapshotObjV2.map((node: { id: string }) => node.id)).toEqual([billing.id]);
+    const body = fake.requests.at(-1)!.body;
+    const folderRefs = body.response_format.json_schema.schema.properties.parentFolderId;
+    expect(JSON.stringify(folderRefs)).toContain('"F1"');
+    expect(JSON.stringify(folderRefs)).not.toContain('"F2"');
+    expect(JSON.stringify(body.messages)).toContain('Billing');
+    expect(JSON.stringify(body.messages)).not.toContain('Shipping');
+  });
+
+  it('assigns the chosen folder to the agent only when the article goes live', async () => {
+    const { key, billing, kb } = await workspace();
+    const agentTree = async (botId: string) =>
+      (await ctx.http().get(`/v2/hc-folders/public?botId=${botId}`).set(key.header)).body.snapshotObjV2.map(
+        (node: { id: string }) => node.id,
+      );
+    const source = await insertSource(ctx, key, {
+      title: 'Gift cards',
+      paragraphs: ['Gift cards never expire.'],
+    });
+
+    // A draft: the agent sees nothing new until the draft is published.
+    const drafting = randomUUID();
+    fake.enqueue(answer.add('F1', article('Gift cards', 'x'), 'New.'));
+    const [draftJob] = await waitForJobs(
+      ctx,
+      key,
+      await bulkGenerate(ctx, key, { documentIds: [source], botId: drafting }),
+    );
+    expect(draftJob).toMatchObject({ jobStatus: 'COMPLETED', operation: 'ADD_ARTICLE_TO_FOLDER' });
+    expect(await agentTree(drafting)).toEqual([]);
+    expect((await kb.publish(draftJob!.hcArticleId!, {})).status).toBe(200);
+    expect(await agentTree(drafting)).toEqual([billing.id]);
+
+    // Live: assigned with the write.
+    const live = randomUUID();
+    fake.enqueue(answer.add('F1', article('Gift cards', 'x'), 'New.'));
+    await waitForJobs(
+      ctx,
+      key,
+      await bulkGenerate(ctx, key, { documentIds: [source], botId: live, isDraft: false, force: true }),
+    );
+    expect(await agentTree(live)).toEqual([billing.id]);
   });
 
   it('creates a "General" folder once when the workspace has none', async () => {
@@ -363,6 +422,22 @@ describe('what the model may choose', () => {
     const [failed] = await waitForJobs(ctx, key, await bulkGenerate(ctx, key, { documentIds: [again] }));
     expect(failed).toMatchObject({ jobStatus: 'FAILED', hcArticleId: null });
     expect(failed!.error).toMatch(/unusable twice/);
+  });
+
+  it('repeats the fetch error when generating from a source whose fetch failed', async () => {
+    const key = await ctx.createKey();
+    const { rows } = await ctx.deps.pool.query<{ id: string }>(
+      `INSERT INTO sources (workspace_id, source_type, external_id, original_url, success, error)
+       VALUES ($1, 'web', 'https://x.test/gone', 'https://x.test/gone', false,
+         'https://x.test/gone answered HTTP 404 Not Found; check that the URL is correct.') RETURNING id`,
+      [key.workspaceId],
+    );
+    const [job] = await waitForJobs(ctx, key, await bulkGenerate(ctx, key, { documentIds: [rows[0]!.id] }));
+    expect(job).toMatchObject({ jobStatus: 'FAILED', attempts: 1 });
+    expect(job!.error).toBe(
+      'source has no ingested content: its fetch failed (https://x.test/gone answered HTTP 404 Not Found; check that the URL is correct.)',
+    );
+    expect(fake.calls).toBe(0);
   });
 
   it('fails at once, with a clear error, for a source that has no ingested content', async () => {

@@ -271,7 +271,7 @@ describe('source-backed save on publish', () => {
     });
   });
 
-  it('publishes a DO_NOTHING draft without changing any article, linking the source to its target', async () => {
+  it('publishes a DO_NOTHING draft without changing any article or linking the source to its target', async () => {
     const key = await ctx.createKey();
     const { kb, live } = await setup(key);
     const sourceId = await insertSource(key.workspaceId, { contentHash: 'hash-1', changed: true });
@@ -289,7 +289,8 @@ describe('source-backed save on publish', () => {
     expect(response.status).toBe(200);
     expect(response.body).toEqual(live);
     expect(await kb.get(draft.id)).toMatchObject({ isDraftPublished: true, title: live.title });
-    expect(await sourceState(sourceId)).toMatchObject({ linkedKnowledgeId: live.id, changed: false });
+    // The source backs no article it wrote: a later delete with deleteArticles must not take the target.
+    expect(await sourceState(sourceId)).toMatchObject({ linkedKnowledgeId: null, changed: true });
   });
 
   it('publishes a DO_NOTHING record with no target as itself, leaving the source alone', async () => {

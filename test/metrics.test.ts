@@ -1,9 +1,7 @@
 // GET /metrics: Prometheus text with HTTP latency by route pattern, queue depth by state, job outcomes and
 // durations, model calls and tokens, reconciler re-adds and the default process metrics.
 import { randomUUID } from 'node:crypto';
-import { RateLimitError, UnrecoverableError } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jobOutcome } from '../src/lib/metrics.js';
 import { startTestApp, type TestContext } from './helpers/app.js';
 import { startFakeOpenAI, type FakeOpenAI } from './helpers/fake-openai.js';
 import { bulkGenerate, insertSource, waitForJobs } from './helpers/generation.js';
@@ -110,15 +108,5 @@ describe('GET /metrics', () => {
     } finally {
       await app.close();
     }
-  });
-});
-
-describe('job outcomes', () => {
-  const job = (attemptsMade: number, attempts = 3) => ({ attemptsMade, opts: { attempts } });
-  it('tells retried from failed by the attempts left, and counts rate limits apart', () => {
-    expect(jobOutcome(job(0), new Error('timeout'))).toBe('retried');
-    expect(jobOutcome(job(2), new Error('timeout'))).toBe('failed');
-    expect(jobOutcome(job(0), new UnrecoverableError('no content'))).toBe('failed');
-    expect(jobOutcome(job(0), new RateLimitError())).toBe('rate_limited');
   });
 });

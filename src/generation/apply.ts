@@ -1,12 +1,12 @@
 // Step 4 of the pipeline (docs/architecture.md §4): write the decision through the knowledge-base services, in the
 // job's transaction — a draft (fork for UPDATE, new draft for ADD, no-op record for DO_NOTHING), or a
-// live write followed by the source-backed save.
+// live write followed by the source-backed save (ADD and UPDATE only: a save is what links a source).
 import type { PoolClient } from '../lib/db.js';
 import { saveSourceBacked, type ArticlesService } from '../knowledge/articles-service.js';
 import type { FoldersService } from '../knowledge/folders-service.js';
 import type { Decision } from '../writers/writer.js';
 import type { JobWork } from './jobs-repo.js';
-import { recordSourceOutcome } from './pipeline-repo.js';
+import type { SourcesService } from '../sources/sources-service.js';
 
 export interface ApplyInput {
   job: JobWork;
@@ -23,7 +23,11 @@ export interface ApplyInput {
 /** Returns the article the job created or updated (hcArticleId); null for a live DO_NOTHING. */
 export async function applyDecision(
   tx: PoolClient,
-  services: { articles: ArticlesService; folders: FoldersService },
+  services: {
+    articles: ArticlesService;
+    folders: FoldersService;
+    sources: Pick<SourcesService, 'recordOutcome'>;
+  },
   input: ApplyInput,
 ): Promise<string | null> {
   const { job, decision, reason, sourceId, sourceHash } = input;
@@ -68,14 +72,21 @@ export async function applyDecision(
     await save(decision.targetArticleId);
     articleId = decision.targetArticleId;
   } else {
-    if (decision.targetArticleId) await save(decision.targetArticleId);
+    // DO_NOTHING writes no article, so the source backs none: linking it to the target would let a
+    // later delete of the source (deleteArticles) delete an article it never wrote.
     articleId = null;
   }
 
-  if (decision.operation === 'ADD_ARTICLE_TO_FOLDER' && job.botId) {
+  // The agent sees the new article's folder once the article is live (a draft's publish assigns it).
+  if (!job.isDraft && decision.operation === 'ADD_ARTICLE_TO_FOLDER' && job.botId) {
     await folders.assignToAgent(workspaceId, job.botId, decision.parentFolderId, tx);
   }
   if (sourceId)
-    await recordSourceOutcome(tx, workspaceId, sourceId, { operation: decision.operation, reason });
+    await services.sources.recordOutcome(
+      workspaceId,
+      sourceId,
+      { operation: decision.operation, reason },
+      tx,
+    );
   return articleId;
 }

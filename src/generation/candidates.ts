@@ -1,6 +1,7 @@
 // What a decision is made against: the existing live articles that may already cover the source (the
 // linked one first, then the best full-text matches) and the folders a new article can go into.
 import { prepared, type Queryable } from '../lib/db.js';
+import { STOP_WORDS } from '../lib/stop-words.js';
 import type { CandidateArticle, FolderChoice } from '../writers/writer.js';
 
 export const CANDIDATE_LIMIT = 5;
@@ -8,13 +9,6 @@ export const CANDIDATE_LIMIT = 5;
 const SHORTLIST_LIMIT = 50;
 export const FOLDER_LIMIT = 200;
 const QUERY_TERMS = 24;
-
-// Common English words that would only dilute the full-text query.
-const STOP_WORDS = new Set(
-  'a about above after again all also am an and any are as at be because been before being below between both but by can could did do does doing down during each few for from further had has have having he her here hers him his how i if in into is it its just me more most my no nor not now of off on once only or other our out over own same she should so some such than that the their them then there these they this those through to too under until up very was we were what when where which while who whom why will with would you your'.split(
-    ' ',
-  ),
-);
 
 /**
  * The most telling terms of a text for an OR full-text query: title words first, then the most frequent
@@ -179,12 +173,16 @@ const FOLDER_SAMPLE = 10;
 /**
  * Active folders with their path from the root, in tree order (stable across a batch), each with what
  * it already holds (a few article titles and their keywords): a folder's title alone often does not
- * say what belongs in it.
+ * say what belongs in it. Only those in `scope` when given (an agent's folders).
  */
-export async function listFolderChoices(db: Queryable, workspaceId: string): Promise<FolderChoice[]> {
+export async function listFolderChoices(
+  db: Queryable,
+  workspaceId: string,
+  scope?: string[],
+): Promise<FolderChoice[]> {
   const { rows } = await db.query<FolderChoice>({
     ...FOLDER_CHOICES,
-    values: [workspaceId, FOLDER_LIMIT, FOLDER_SAMPLE],
+    values: [workspaceId, FOLDER_LIMIT, FOLDER_SAMPLE, scope ?? null],
   });
   return rows;
 }
@@ -207,5 +205,5 @@ const FOLDER_CHOICES = prepared(
              WHERE workspace_id = $1 AND parent_folder_id = t.id AND NOT is_draft
              ORDER BY updated_at DESC LIMIT $3) s
        LEFT JOIN LATERAL unnest(s.keywords) AS k ON true) held ON true
-     WHERE t.active ORDER BY t.sort LIMIT $2`,
+     WHERE t.active AND ($4::uuid[] IS NULL OR t.id = ANY($4)) ORDER BY t.sort LIMIT $2`,
 );

@@ -1,6 +1,7 @@
 // Step 3 of the pipeline (docs/architecture.md §4): ask the writer, re-validate the answer against what is allowed
 // and what exists, and give the model one repair attempt with the validation problem.
 import { sha256Hex } from '../lib/hashing.js';
+import { JobError } from '../lib/jobs/job-error.js';
 import { validateDecision } from '../writers/decision-schema.js';
 import {
   WriterError,
@@ -9,11 +10,6 @@ import {
   type Usage,
   type Writer,
 } from '../writers/writer.js';
-
-/** A job that cannot succeed by retrying (invalid decision twice, missing source…). */
-export class PermanentJobError extends Error {
-  override name = 'PermanentJobError';
-}
 
 export interface DecideResult {
   decision: Decision;
@@ -32,16 +28,14 @@ export async function decide(
       answer = await writer.decide({ ...request, repair });
     } catch (error) {
       if (!(error instanceof WriterError && error.kind === 'malformed')) throw error;
-      if (attempt === 2)
-        throw new PermanentJobError(`the model's answer was unusable twice: ${error.message}`);
+      if (attempt === 2) throw JobError.permanent(`the model's answer was unusable twice: ${error.message}`);
       repair = { previousAnswer: error.answerText ?? '', problem: error.message };
       continue;
     }
     await onUsage(answer.usage);
     const checked = validateDecision(request, answer.answer);
     if (checked.ok) return { decision: checked.decision, trimNotes: answer.trimNotes };
-    if (attempt === 2)
-      throw new PermanentJobError(`the model's decision was invalid twice: ${checked.problem}`);
+    if (attempt === 2) throw JobError.permanent(`the model's decision was invalid twice: ${checked.problem}`);
     repair = { previousAnswer: answer.answerText, problem: checked.problem };
   }
   throw new Error('unreachable');

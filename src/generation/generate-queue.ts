@@ -1,13 +1,44 @@
-// The `generate` queue contract, in one file: name, payload (IDs only), enqueue with jobId = row id.
+// The `generate` queue: its payload (IDs only), its definition on the job framework
+// (lib/jobs/define-job.ts) and its enqueue helper (BullMQ job id = knowledge_jobs row id).
 import type { Queue } from 'bullmq';
 import { z } from 'zod';
+import type { Config } from '../config.js';
+import { defineJob, type JobAttempt } from '../lib/jobs/define-job.js';
 import type { Logger } from '../lib/logger.js';
 import { enqueueCommitted } from '../lib/queues.js';
+import type { GenerationRunService } from './generation-run-service.js';
+import { WORK_COLUMNS, type JobWork } from './jobs-repo.js';
 
 export const GENERATE_QUEUE = 'generate';
 
 export const GeneratePayloadSchema = z.object({ jobId: z.uuid(), workspaceId: z.uuid() });
 export type GeneratePayload = z.infer<typeof GeneratePayloadSchema>;
+
+interface GenerateJobDeps {
+  generationRun: GenerationRunService;
+  config: Pick<Config, 'llmMaxRpm'>;
+}
+
+export const generateJob = defineJob({
+  name: GENERATE_QUEUE,
+  table: 'knowledge_jobs',
+  payloadSchema: GeneratePayloadSchema,
+  rowId: (payload) => payload.jobId,
+  fromRow: (row) => ({ jobId: row.id, workspaceId: row.workspaceId }),
+  startColumns: WORK_COLUMNS,
+  run: (payload, attempt: JobAttempt<JobWork>, deps: GenerateJobDeps) =>
+    deps.generationRun.run(payload, attempt),
+  workerOptions: (deps) => ({
+    // LLM_MAX_RPM caps model calls across every worker process (BullMQ's limiter is global per queue).
+    // Without it a limiter is still set, far above any real rate: BullMQ only honours the pause a 429
+    // asks for (rateLimit) on a queue that has a limiter.
+    limiter: deps.config.llmMaxRpm
+      ? { max: deps.config.llmMaxRpm, duration: 60_000 }
+      : { max: 1_000_000, duration: 1_000 },
+    // While paused, look again every 5 s, so lifting the pause (or its expiry) takes effect promptly.
+    maximumRateLimitDelay: 5_000,
+  }),
+});
 
 // BullMQ's largest priority (2^21 - 1); lower numbers run first.
 const LOWEST_PRIORITY = 2_097_151;
@@ -34,7 +65,11 @@ export function enqueueGenerateJobs(
 ): Promise<boolean> {
   return enqueueCommitted(
     queue,
-    jobs.map((job, index) => ({ id: job.jobId, data: job, priority: fairPriority(queuedAhead + index) })),
+    jobs.map((job, index) => ({
+      id: generateJob.rowId(job),
+      data: job,
+      priority: fairPriority(queuedAhead + index),
+    })),
     logger,
   );
 }

@@ -6,7 +6,7 @@ import { withTransaction, type Pool } from '../lib/db.js';
 import { AppError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { allowedOperations } from '../lib/operations.js';
-import { toIso, toIsoOrNull } from '../http/schemas.js';
+import { toIso, toIsoOrNull } from '../lib/dates.js';
 import { enqueueGenerateJobs } from './generate-queue.js';
 import type { BulkGenerateBody, GenerateBody, Job } from './generation-schemas.js';
 import { createBatchesRepo } from './batches-repo.js';

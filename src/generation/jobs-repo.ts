@@ -59,16 +59,11 @@ const JOB_COLUMNS = `id, workspace_id AS "workspaceId", source_id AS "sourceId",
   completion_tokens AS "completionTokens", cached_tokens AS "cachedTokens", created_at AS "createdAt",
   started_at AS "startedAt", completed_at AS "completedAt", batch_id AS "batchId"`;
 
-const WORK_COLUMNS = `${JOB_COLUMNS}, origin, candidate_knowledge AS "candidateKnowledge", hc_event_id AS "hcEventId",
+/** What a started job returns (the job framework's startColumns for the generate queue). */
+export const WORK_COLUMNS = `${JOB_COLUMNS}, origin, candidate_knowledge AS "candidateKnowledge", hc_event_id AS "hcEventId",
   allowed_ops AS "allowedOps", instructions, bot_id AS "botId", force`;
 
 // What every generate job runs, parsed once per connection (lib/db.ts, prepared).
-const START_WORK = prepared(
-  `UPDATE knowledge_jobs SET status = 'IN_PROGRESS', attempts = attempts + 1, error = NULL,
-     started_at = coalesce(started_at, now()), updated_at = now()
-   WHERE id = $1 AND workspace_id = $2 AND status IN ('PENDING', 'IN_PROGRESS')
-   RETURNING ${WORK_COLUMNS}`,
-);
 const ADD_USAGE = prepared(
   `WITH job AS (
      UPDATE knowledge_jobs SET model_calls = model_calls + 1, prompt_tokens = prompt_tokens + $2,
@@ -135,14 +130,22 @@ export function createJobsRepo(db: Queryable) {
       return rows;
     },
 
-    /**
-     * Starts an attempt: marks the job IN_PROGRESS and returns what the worker needs, in one round trip.
-     * Undefined when there is nothing to run: the job finished already (a duplicate delivery), or it is
-     * not this workspace's, or it is gone.
-     */
-    async startWork(workspaceId: string, id: string, tx: Queryable = db): Promise<JobWork | undefined> {
-      const { rows } = await tx.query<JobWork>({ ...START_WORK, values: [id, workspaceId] });
-      return rows[0];
+    /** Locks the row for the rest of the transaction; false when it is no longer IN_PROGRESS. */
+    async lockRunning(id: string, tx: Queryable): Promise<boolean> {
+      const { rows } = await tx.query<{ status: string }>(
+        'SELECT status FROM knowledge_jobs WHERE id = $1 FOR UPDATE',
+        [id],
+      );
+      return rows[0]?.status === 'IN_PROGRESS';
+    },
+
+    /** The agent (botId) a job ran for; null when none or no such job. */
+    async agentOf(workspaceId: string, id: string, tx: Queryable = db): Promise<string | null> {
+      const { rows } = await tx.query<{ botId: string | null }>(
+        'SELECT bot_id AS "botId" FROM knowledge_jobs WHERE workspace_id = $1 AND id = $2',
+        [workspaceId, id],
+      );
+      return rows[0]?.botId ?? null;
     },
 
     /** Adds one model call's usage to the job, and its tokens to the workspace's day (the daily quota). */
@@ -151,27 +154,6 @@ export function createJobsRepo(db: Queryable) {
         ...ADD_USAGE,
         values: [id, usage.promptTokens, usage.completionTokens, usage.cachedTokens],
       });
-    },
-
-    /** Records an error while the job may still be retried (the status stays IN_PROGRESS). */
-    async recordError(id: string, error: string, tx: Queryable = db): Promise<void> {
-      await tx.query(`UPDATE knowledge_jobs SET error = $2, updated_at = now() WHERE id = $1`, [id, error]);
-    },
-
-    /** A rate-limited run does not count as an attempt: the job goes back to wait for the pause to end. */
-    async releaseAttempt(id: string, note: string, tx: Queryable = db): Promise<void> {
-      await tx.query(
-        `UPDATE knowledge_jobs SET attempts = greatest(attempts - 1, 0), error = $2, updated_at = now() WHERE id = $1`,
-        [id, note],
-      );
-    },
-
-    async fail(id: string, error: string, tx: Queryable = db): Promise<void> {
-      await tx.query(
-        `UPDATE knowledge_jobs SET status = 'FAILED', error = $2, completed_at = now(), updated_at = now()
-         WHERE id = $1 AND status <> 'COMPLETED'`,
-        [id, error],
-      );
     },
 
     async complete(

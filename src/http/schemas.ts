@@ -45,6 +45,4 @@ export const authErrors = {
   403: ErrorResponseSchema,
 } as const;
 
-export const toIso = (date: Date): string => date.toISOString();
-export const toIsoOrNull = (date: Date | null | undefined): string | null =>
-  date ? date.toISOString() : null;
+export { toIso, toIsoOrNull } from '../lib/dates.js';

@@ -1,7 +1,7 @@
 // Version history of an article (docs/api.md §5): the list of versions, rollback to one of them, and the diff
 // of a fork against the live article it was made from. Part of the articles service (articles-service.ts).
 import { createTwoFilesPatch } from 'diff';
-import { toIso } from '../http/schemas.js';
+import { toIso } from '../lib/dates.js';
 import { withTransaction } from '../lib/db.js';
 import { AppError } from '../lib/errors.js';
 import { isDeepStrictEqual } from 'node:util';

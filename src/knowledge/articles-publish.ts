@@ -55,8 +55,23 @@ export function saveSourceBacked(
   return linkSourceToArticle(tx, workspaceId, save);
 }
 
-export function createArticlesPublishing(store: ArticlesStore) {
-  const { repo, inTransaction, requireFolder, requireLive, insertArticle, writeVersion } = store;
+/** What publishing needs from other features, wired in deps.ts. */
+export interface PublishHooks {
+  /** The agent a generation job ran for (its botId), or null. */
+  agentOfGenerationJob?(workspaceId: string, jobId: string, tx: Queryable): Promise<string | null>;
+}
+
+export function createArticlesPublishing(store: ArticlesStore, hooks: PublishHooks = {}) {
+  const { repo, folders, inTransaction, requireFolder, requireLive, insertArticle, writeVersion } = store;
+
+  /** A generated ADD for an agent widens the agent's folders only once it goes live, here. */
+  async function assignToAgent(draft: ArticleRow, folderId: string, tx: Tx): Promise<void> {
+    if (draft.operation !== 'ADD_ARTICLE_TO_FOLDER' || !draft.backgroundJobId) return;
+    const agentId = await hooks.agentOfGenerationJob?.(draft.workspaceId, draft.backgroundJobId, tx);
+    if (!agentId) return;
+    await folders.ensureBots(draft.workspaceId, [agentId], tx);
+    await folders.addJunction(draft.workspaceId, agentId, folderId, tx);
+  }
 
   /**
    * The draft a generation job writes (docs/api.md §4): ADD_ARTICLE_TO_FOLDER → a new draft in the folder;
@@ -190,7 +205,7 @@ export function createArticlesPublishing(store: ArticlesStore) {
           },
           tx,
         );
-        if (target) await saveSource(target.id);
+        // No article was written from the source, so it is not linked to the target (see apply.ts).
         return toArticle(target ?? published);
       }
 
@@ -261,6 +276,7 @@ export function createArticlesPublishing(store: ArticlesStore) {
         { content, parentFolderId, publishedArticleId: live.id },
         tx,
       );
+      await assignToAgent(draft, parentFolderId, tx);
       await saveSource(live.id);
       return toArticle(live);
     });

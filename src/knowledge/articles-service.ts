@@ -14,7 +14,7 @@ import type {
   UpdateArticleBody,
 } from './articles-schemas.js';
 import { createArticlesHistory } from './articles-history.js';
-import { createArticlesPublishing } from './articles-publish.js';
+import { createArticlesPublishing, type PublishHooks } from './articles-publish.js';
 import { createArticlesReview } from './articles-review.js';
 import {
   contentOf,
@@ -39,7 +39,7 @@ export interface NewArticleInput extends ArticleContent {
   generation?: GenerationFields;
 }
 
-export function createArticlesService(pool: Pool) {
+export function createArticlesService(pool: Pool, hooks: PublishHooks = {}) {
   const store = createArticlesStore(pool);
   const { repo, folders, inTransaction, requireArticle, requireEditable, requireFolder, requireLive } = store;
 
@@ -138,7 +138,7 @@ export function createArticlesService(pool: Pool) {
     forkDraft,
     deleteArticle,
     moveArticle,
-    ...createArticlesPublishing(store),
+    ...createArticlesPublishing(store, hooks),
     ...createArticlesHistory(store),
     ...createArticlesReview(store),
 

@@ -1,7 +1,7 @@
 // What the parts of the articles service (articles-service.ts, articles-publish.ts, articles-history.ts)
 // share: the row → wire mapping, the lookups that answer 404/400, the rule of which drafts can change,
 // and the two writes every path goes through (a new version; an insert that is idempotent per job).
-import { toIso } from '../http/schemas.js';
+import { toIso } from '../lib/dates.js';
 import { withTransaction, type Pool, type PoolClient, type Queryable } from '../lib/db.js';
 import { AppError, notFound } from '../lib/errors.js';
 import type { Operation } from '../lib/operations.js';

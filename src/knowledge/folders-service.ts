@@ -6,7 +6,7 @@ import {
   type Queryable,
 } from '../lib/db.js';
 import { AppError, notFound } from '../lib/errors.js';
-import { toIso } from '../http/schemas.js';
+import { toIso } from '../lib/dates.js';
 import { createArticlesRepo, type TreeArticleRow } from './articles-repo.js';
 import { createFoldersRepo, type FolderRow } from './folders-repo.js';
 import type {

@@ -6,6 +6,7 @@ import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { stringify } from 'csv-stringify/sync';
 import { AppError } from '../lib/errors.js';
+import { STOP_WORDS } from '../lib/stop-words.js';
 import type { TreeTemplateRow } from '../writers/writer.js';
 import { ARTICLE_BODY_MAX, ARTICLE_TITLE_MAX } from './articles-schemas.js';
 import { FOLDER_DESCRIPTION_MAX, FOLDER_TITLE_MAX } from './folders-schemas.js';
@@ -134,12 +135,6 @@ export function parseTreeCsv(input: string | Buffer): TreeCsvRow[] {
     return row;
   });
 }
-
-const STOP_WORDS = new Set(
-  'a an and are as at be by can do does for from how i in is it my of on or the to what when where who why with you your'.split(
-    ' ',
-  ),
-);
 
 /** Keywords for an imported stub: the title's words, lower-cased, without stop words, at most 10. */
 export function keywordsFromTitle(title: string): string[] {

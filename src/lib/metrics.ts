@@ -1,15 +1,7 @@
 // Prometheus metrics (prom-client) for GET /metrics. One registry per Deps rather than prom-client's global
 // default, so several apps can live in one process (tests) without registering a metric twice.
-import {
-  RateLimitError,
-  UnrecoverableError,
-  type Job,
-  type JobState,
-  type Processor,
-  type Queue,
-} from 'bullmq';
+import type { JobState, Queue } from 'bullmq';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Usage } from '../writers/writer.js';
 import type { Logger } from './logger.js';
 import { withTimeout } from './timeout.js';
 
@@ -38,7 +30,10 @@ export interface Metrics {
   modelTokens: Counter<'writer' | 'model' | 'kind'>;
   reconcilerReadds: Counter<'queue'>;
   /** One model answer and its token usage. */
-  recordModelCall(writer: { name: string; model: string }, usage: Usage): void;
+  recordModelCall(
+    writer: { name: string; model: string },
+    usage: { promptTokens: number; completionTokens: number; cachedTokens: number },
+  ): void;
 }
 
 export function createMetrics(options: { queues: Queue[]; logger: Logger }): Metrics {
@@ -126,35 +121,5 @@ export function createMetrics(options: { queues: Queue[]; logger: Logger }): Met
       modelTokens.inc({ ...labels, kind: 'completion' }, usage.completionTokens);
       modelTokens.inc({ ...labels, kind: 'cached' }, usage.cachedTokens);
     },
-  };
-}
-
-/** What a processor's throw means for the job: BullMQ retries it, gives up, or waits for a rate limit. */
-export function jobOutcome(job: Pick<Job, 'attemptsMade' | 'opts'>, error: unknown): JobOutcome {
-  if (error instanceof RateLimitError) return 'rate_limited';
-  if (error instanceof UnrecoverableError) return 'failed';
-  return job.attemptsMade + 1 >= (job.opts.attempts ?? 1) ? 'failed' : 'retried';
-}
-
-/** Wraps a queue processor to time each attempt and count its outcome. */
-export function instrumentProcessor<T, R>(
-  metrics: Pick<Metrics, 'jobDuration' | 'jobs'>,
-  queue: string,
-  processor: Processor<T, R>,
-): Processor<T, R> {
-  return async (job, token, signal) => {
-    const started = process.hrtime.bigint();
-    const record = (outcome: JobOutcome) => {
-      metrics.jobs.inc({ queue, outcome });
-      metrics.jobDuration.observe({ queue, outcome }, Number(process.hrtime.bigint() - started) / 1e9);
-    };
-    try {
-      const result = await processor(job, token, signal);
-      record('completed');
-      return result;
-    } catch (error) {
-      record(jobOutcome(job, error));
-      throw error;
-    }
   };
 }

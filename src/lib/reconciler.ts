@@ -8,13 +8,19 @@ import type { Logger } from './logger.js';
 export interface ReconciledRow {
   id: string;
   workspaceId: string;
-  sourceId: string | null;
+  /** The queue's `columns`, by key. */
+  [column: string]: unknown;
 }
 
 export interface ReconciledQueue {
   queue: Queue;
-  /** The job table whose rows back this queue (id = BullMQ job id). */
-  table: 'ingest_jobs' | 'knowledge_jobs';
+  /**
+   * The job table whose rows back this queue (id = BullMQ job id). A plain SQL name: job definitions
+   * check it (lib/jobs/define-job.ts) before it reaches here.
+   */
+  table: string;
+  /** Extra columns the payload needs, as `{ key: 'sql_column' }`. */
+  columns?: Record<string, string>;
   payload: (row: ReconciledRow) => unknown;
 }
 
@@ -47,9 +53,12 @@ export function createReconciler(options: ReconcilerOptions) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<Record<string, number>> | undefined;
 
-  async function sweepQueue({ queue, table, payload }: ReconciledQueue): Promise<number> {
+  async function sweepQueue({ queue, table, columns = {}, payload }: ReconciledQueue): Promise<number> {
+    const extra = Object.entries(columns)
+      .map(([key, column]) => `, ${column} AS "${key}"`)
+      .join('');
     const { rows } = await pool.query<ReconciledRow>(
-      `SELECT id, workspace_id AS "workspaceId", source_id AS "sourceId" FROM ${table}
+      `SELECT id, workspace_id AS "workspaceId"${extra} FROM ${table}
        WHERE (status = 'PENDING' AND updated_at < now() - make_interval(secs => $1))
           OR (status = 'IN_PROGRESS' AND updated_at < now() - make_interval(secs => $2))
        ORDER BY updated_at LIMIT $3`,

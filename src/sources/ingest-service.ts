@@ -1,26 +1,14 @@
 // One attempt of an ingestion job (docs/architecture.md §3): fetch → extract → store, with the change rule of
-// docs/api.md §3 in the transaction that stores the content. The outcome is written to PostgreSQL before
-// BullMQ hears of it (docs/architecture.md §4, failures); the worker only translates it into retry or give up.
-import { withTransaction, type Pool } from '../lib/db.js';
-import type { Logger } from '../lib/logger.js';
+// docs/api.md §3 in the transaction that stores the content. Failures are recorded by the job framework
+// (lib/jobs/define-job.ts) before BullMQ hears of them; sources/ingest-queue.ts is the queue's definition.
+import { withTransaction, type Pool, type Queryable } from '../lib/db.js';
 import { contentHash, extractContent } from './fetch/extract.js';
-import { FetchError, isFetchError } from './fetch/fetch-errors.js';
+import { FetchError } from './fetch/fetch-errors.js';
 import { parseWebUrl } from './fetch/normalize-url.js';
 import { capParagraphs } from './source-limits.js';
 import type { WebClient } from './fetch/web-client.js';
 import type { IngestJobData } from './ingest-queue.js';
 import { createSourcesRepo, type FetchTarget, type SourceRow } from './sources-repo.js';
-
-/** Thrown after the failure is recorded: `permanent` = do not retry. */
-export class IngestFailure extends Error {
-  constructor(
-    message: string,
-    readonly permanent: boolean,
-  ) {
-    super(message);
-    this.name = 'IngestFailure';
-  }
-}
 
 export type IngestOutcome = 'stored' | 'unchanged' | 'not-modified' | 'skipped';
 
@@ -55,16 +43,8 @@ export function applyChangeRule(
   };
 }
 
-export function createIngestService(pool: Pool, web: WebClient, logger: Logger) {
+export function createIngestService(pool: Pool, web: WebClient) {
   const repo = createSourcesRepo(pool);
-
-  async function fail(data: IngestJobData, message: string, permanent: boolean): Promise<never> {
-    await withTransaction(pool, async (tx) => {
-      await repo.markFailed(data.workspaceId, data.sourceId, message, tx);
-      await repo.finishJob(data.workspaceId, data.ingestJobId, { status: 'FAILED', error: message }, tx);
-    });
-    throw new IngestFailure(message, permanent);
-  }
 
   async function fetchAndStore(
     data: IngestJobData,
@@ -126,48 +106,20 @@ export function createIngestService(pool: Pool, web: WebClient, logger: Logger) 
 
   return {
     /**
-     * BullMQ gave up on a job without the processor recording it (it stalled too often: the worker died or
-     * its event loop was blocked). Finishes the row so the source does not stay IN_PROGRESS forever.
+     * Runs one attempt (the ingest job definition calls it once the job framework started the row).
+     * Resolves when the job is COMPLETED, or had nothing left to do; throws when the attempt failed — a
+     * FetchError says whether retrying can help — and the framework records the failure (recordFailure).
      */
-    async abandon(data: IngestJobData, reason: string): Promise<void> {
-      const message = `Ingestion was abandoned (${reason}); refresh the source to try again.`;
-      await withTransaction(pool, async (tx) => {
-        if (await repo.failUnfinishedJob(data.workspaceId, data.ingestJobId, message, tx))
-          await repo.markFailed(data.workspaceId, data.sourceId, message, tx);
-      });
-    },
-
-    /**
-     * Runs one attempt. Resolves when the job is COMPLETED (or had nothing left to do); throws IngestFailure
-     * once the failure is recorded: FAILED at once when permanent or on the last attempt, else still
-     * IN_PROGRESS for BullMQ to retry.
-     */
-    async run(
-      data: IngestJobData,
-      attempt: { lastAttempt: boolean; signal?: AbortSignal },
-    ): Promise<IngestOutcome> {
-      const started = await repo.startJob(data.workspaceId, data.ingestJobId);
-      // Finished already (a duplicate delivery), or deleted with its source.
-      if (!started) return 'skipped';
+    async run(data: IngestJobData, attempt: { signal?: AbortSignal }): Promise<IngestOutcome> {
+      // Deleting a source deletes its jobs, so a started job's source is normally there.
       const source = await repo.findForFetch(data.workspaceId, data.sourceId);
       if (!source) return 'skipped';
-      try {
-        return await fetchAndStore(data, source, attempt.signal);
-      } catch (error) {
-        if (isFetchError(error)) {
-          if (error.permanent) return fail(data, error.message, true);
-          if (attempt.lastAttempt)
-            return fail(data, `${error.message} (gave up after ${started.attempts} attempts)`, true);
-          await repo.noteJobError(data.workspaceId, data.ingestJobId, error.message);
-          throw new IngestFailure(error.message, false);
-        }
-        // Ours, not the page's (database, bug): log it whole, show the user a sentence.
-        logger.error({ err: error, ...data }, 'ingest attempt failed unexpectedly');
-        const message = 'Ingestion failed because of an internal error; try refreshing the source later.';
-        if (attempt.lastAttempt) return fail(data, message, true);
-        await repo.noteJobError(data.workspaceId, data.ingestJobId, message).catch(() => undefined);
-        throw new IngestFailure(message, false);
-      }
+      return fetchAndStore(data, source, attempt.signal);
+    },
+
+    /** The source's side of a FAILED ingest job, in the transaction that fails the job. */
+    async recordFailure(data: IngestJobData, message: string, tx: Queryable): Promise<void> {
+      await repo.markFailed(data.workspaceId, data.sourceId, message, tx);
     },
   };
 }

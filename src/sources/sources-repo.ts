@@ -1,4 +1,4 @@
-import type { Queryable } from '../lib/db.js';
+import { prepared, type Queryable } from '../lib/db.js';
 import type { JobStatus, Operation } from '../lib/operations.js';
 import type { SourceType } from './sources-schemas.js';
 
@@ -91,8 +91,52 @@ export interface DeletedSource {
   linkedKnowledgeId: string | null;
 }
 
+/** What a knowledge job reads of its source. */
+export interface SourceForJob {
+  id: string;
+  title: string;
+  originalUrl: string;
+  paragraphs: string[];
+  contentHash: string | null;
+  /** The page's breadcrumb trail, a hint for the folder of a new article. */
+  breadcrumb: string[];
+  linkedKnowledgeId: string | null;
+  /** Why the last fetch failed ('' when it did not). */
+  error: string;
+}
+
+// Every generate job reads its source and records its outcome: parsed once per connection (lib/db.ts).
+const FIND_FOR_JOB = prepared(
+  `SELECT id, title, original_url AS "originalUrl", paragraphs, content_hash AS "contentHash", breadcrumb,
+     linked_knowledge_id AS "linkedKnowledgeId", error
+   FROM sources WHERE workspace_id = $1 AND id = $2`,
+);
+const RECORD_OUTCOME = prepared(
+  `UPDATE sources SET linked_operation = $3, linked_reason = $4, updated_at = now()
+   WHERE workspace_id = $1 AND id = $2`,
+);
+
 export function createSourcesRepo(db: Queryable) {
   return {
+    async findForJob(workspaceId: string, id: string, tx: Queryable = db): Promise<SourceForJob | undefined> {
+      const { rows } = await tx.query<SourceForJob>({ ...FIND_FOR_JOB, values: [workspaceId, id] });
+      return rows[0];
+    },
+
+    /** The source's `linkedOperation` and `linkedReason`: what the last generation decided, and why. */
+    async recordOutcome(
+      workspaceId: string,
+      id: string,
+      outcome: { operation: Operation; reason: string },
+      tx: Queryable = db,
+    ): Promise<boolean> {
+      const { rowCount } = await tx.query({
+        ...RECORD_OUTCOME,
+        values: [workspaceId, id, outcome.operation, outcome.reason],
+      });
+      return (rowCount ?? 0) > 0;
+    },
+
     async find(workspaceId: string, id: string, tx: Queryable = db): Promise<SourceRow | undefined> {
       const { rows } = await tx.query<SourceRow>(
         `SELECT ${SOURCE_COLUMNS} FROM ${SOURCE_FROM} WHERE s.workspace_id = $1 AND s.id = $2`,
@@ -306,22 +350,6 @@ export function createSourcesRepo(db: Queryable) {
 
     // --- ingest jobs ------------------------------------------------------------------------------------
 
-    /** PENDING/IN_PROGRESS → IN_PROGRESS with one more attempt; undefined when the job is finished or gone. */
-    async startJob(
-      workspaceId: string,
-      jobId: string,
-      tx: Queryable = db,
-    ): Promise<{ sourceId: string; attempts: number } | undefined> {
-      const { rows } = await tx.query<{ sourceId: string; attempts: number }>(
-        `UPDATE ingest_jobs SET status = 'IN_PROGRESS', attempts = attempts + 1, started_at = now(),
-           updated_at = now()
-         WHERE workspace_id = $1 AND id = $2 AND status IN ('PENDING', 'IN_PROGRESS')
-         RETURNING source_id AS "sourceId", attempts`,
-        [workspaceId, jobId],
-      );
-      return rows[0];
-    },
-
     async finishJob(
       workspaceId: string,
       jobId: string,
@@ -332,29 +360,6 @@ export function createSourcesRepo(db: Queryable) {
         `UPDATE ingest_jobs SET status = $3, error = $4, completed_at = now(), updated_at = now()
          WHERE workspace_id = $1 AND id = $2`,
         [workspaceId, jobId, outcome.status, outcome.error],
-      );
-    },
-
-    /** FAILED unless already finished; true when this call finished it. */
-    async failUnfinishedJob(
-      workspaceId: string,
-      jobId: string,
-      error: string,
-      tx: Queryable = db,
-    ): Promise<boolean> {
-      const { rowCount } = await tx.query(
-        `UPDATE ingest_jobs SET status = 'FAILED', error = $3, completed_at = now(), updated_at = now()
-         WHERE workspace_id = $1 AND id = $2 AND status IN ('PENDING', 'IN_PROGRESS')`,
-        [workspaceId, jobId, error],
-      );
-      return (rowCount ?? 0) > 0;
-    },
-
-    /** A failed attempt that will be retried: the job stays IN_PROGRESS and remembers why. */
-    async noteJobError(workspaceId: string, jobId: string, error: string, tx: Queryable = db): Promise<void> {
-      await tx.query(
-        'UPDATE ingest_jobs SET error = $3, updated_at = now() WHERE workspace_id = $1 AND id = $2',
-        [workspaceId, jobId, error],
       );
     },
 

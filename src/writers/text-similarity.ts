@@ -1,18 +1,7 @@
 // Plain full-text similarity for the offline writer: tokenize, drop stop words, stem lightly, compare
 // term vectors by cosine. Deterministic and dependency-free; good enough to tell "same page", "same
 // subject" and "new subject" apart, which is all the offline writer decides.
-
-// Function words and help-center filler that say nothing about a page's subject.
-const STOP_WORDS = new Set(
-  `a about above after again against all also am an and any are as at be because been before being below
-  between both but by can cannot could did do does doing don down during each either else etc ever every
-  few for from further get gets got had has have having he her here hers herself him himself his how i if
-  in into is it its itself just let may me might more most much must my myself no nor not now of off on
-  once only or other our ours ourselves out over own per please same shall she should so some such than
-  that the their theirs them themselves then there these they this those through thus to too under until
-  up upon us use used using very via was we were what when where whether which while who whom whose why
-  will with within without would yes yet you your yours yourself yourselves`.split(/\s+/u),
-);
+import { STOP_WORDS } from '../lib/stop-words.js';
 
 /**
  * A light English stemmer: folds plurals and the commonest verb endings so "refunds", "refunded" and
