@@ -120,11 +120,13 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ap
   await app.register(foldersRoutes(deps.folders));
   await app.register(articlesRoutes(deps.articles));
   await app.register(treeRoutes(deps.tree));
-  await app.register(generationRoutes(deps.generation, deps.jobEvents, deps.treeScaffold, {
+  await app.register(
+    generationRoutes(deps.generation, deps.jobEvents, deps.treeScaffold, {
       perKey: deps.config.sseMaxStreamsPerKey,
       total: deps.config.sseMaxStreams,
       maxLifetimeMs: deps.config.sseMaxStreamMs,
-    }));
+    }),
+  );
   await app.register(batchesRoutes(deps.batches, deps.jobEvents));
   await app.register(sourcesRoutes(deps.sources));
   await app.register(adminRoutes({ adminToken: deps.config.adminToken, queues: Object.values(deps.queues) }));
