@@ -28,6 +28,8 @@ import { metricsRoutes, registerHttpMetrics } from './http/metrics-routes.js';
 import { registerRateLimit } from './http/rate-limit.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { configureZodMessages } from './http/zod-messages.js';
+import { consoleRoutes } from './console/console-routes.js';
+import { keysRoutes } from './keys/keys-routes.js';
 import { articlesRoutes } from './knowledge/articles-routes.js';
 import { foldersRoutes } from './knowledge/folders-routes.js';
 import { treeRoutes } from './knowledge/tree-routes.js';
@@ -124,6 +126,8 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ap
   await app.register(treeRoutes(deps.tree));
   await app.register(generationRoutes(deps.generation, deps.jobEvents, deps.writer, deps.metrics));
   await app.register(sourcesRoutes(deps.sources));
+  await app.register(keysRoutes());
+  await app.register(consoleRoutes());
   await app.register(adminRoutes({ adminToken: deps.config.adminToken, queues: Object.values(deps.queues) }));
   return app;
 }

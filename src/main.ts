@@ -2,6 +2,7 @@
 // build deps → start the role (api | worker | all). SIGTERM/SIGINT stop everything in reverse order.
 import { pathToFileURL } from 'node:url';
 import { buildApp } from './app.js';
+import { ensureConsoleBuilt } from './console/console-build.js';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
 import { createDeps, type Role } from './deps.js';
 import { openDatabase, openRedis } from './lib/infrastructure.js';
@@ -61,6 +62,14 @@ export async function runRole(role: Role): Promise<void> {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void shutdown(signal, 0));
 
   startup = (async () => {
+    // Built beside the database start-up; a failed build leaves the API running without the console.
+    const consoleBuild =
+      role === 'worker'
+        ? undefined
+        : ensureConsoleBuilt(logger).catch((error: unknown) => {
+            logger.error({ err: error }, 'building the review console failed');
+            return 'unavailable' as const;
+          });
     const database = await openDatabase(config, logger);
     stoppers.push({ name: 'database server', stop: database.stop });
     await runMigrations(database.url, logger);
@@ -81,6 +90,7 @@ export async function runRole(role: Role): Promise<void> {
       const defaultKey = await deps.keys.createDefaultKeyIfFresh();
       const address = await app.listen({ port: config.port, host: config.host });
       console.log(`Distill (${role}) is listening on ${address} — API docs at ${address}/docs`);
+      if ((await consoleBuild) !== 'unavailable') console.log(`Review console at ${address}/console`);
       if (defaultKey) {
         console.log('Created workspace "default" with a read/write API key. It is shown once; store it now:');
         console.log(defaultKey.key);
