@@ -11,9 +11,11 @@ import { createKeysService, type KeysService } from './keys/keys-service.js';
 import { createArticlesService, type ArticlesService } from './knowledge/articles-service.js';
 import { createFoldersService, type FoldersService } from './knowledge/folders-service.js';
 import { createTreeService, type TreeService } from './knowledge/tree-service.js';
+import { createBatchesService, type BatchesService } from './generation/batches-service.js';
 import { GENERATE_QUEUE } from './generation/generate-queue.js';
 import { createGenerationService, type GenerationService } from './generation/generation-service.js';
 import { createJobEvents, type JobEvents } from './generation/job-events.js';
+import { createWorkspaceQuotas, type WorkspaceQuotas } from './generation/workspace-quotas.js';
 import { createDeepCrawler, CRAWL_DEFAULTS, type CrawlLimits } from './sources/deep-crawl.js';
 import { createWebClient, type WebClient, type WebClientOptions } from './sources/fetch/web-client.js';
 import { createIngestEnqueuer, INGEST_QUEUE } from './sources/ingest-queue.js';
@@ -45,6 +47,10 @@ export interface Deps {
   /** Producer-side queues; workers.ts consumes them in the worker role. */
   queues: { ingest: Queue; generate: Queue };
   generation: GenerationService;
+  /** Bulk calls as batches: read, list, retry (the bulk call itself writes the batch). */
+  batches: BatchesService;
+  /** Per-workspace limits on queued jobs and model tokens (off unless configured). */
+  quotas: WorkspaceQuotas;
   jobEvents: JobEvents;
   /** The Prometheus registry of this process and its metrics (GET /metrics). */
   metrics: Metrics;
@@ -82,6 +88,10 @@ export function createDeps(
   const crawler = createDeepCrawler(web, { ...CRAWL_DEFAULTS, ...options.crawlLimits });
   const jobEvents = createJobEvents(connections.databaseUrl, logger);
   const sources = createSourcesService(pool, createIngestEnqueuer(queues.ingest, logger), crawler, articles);
+  const quotas = createWorkspaceQuotas(pool, {
+    maxQueuedJobs: config.workspaceMaxQueuedJobs,
+    maxTokensPerDay: config.workspaceMaxTokensPerDay,
+  });
 
   return {
     config,
@@ -98,7 +108,9 @@ export function createDeps(
     ingest: createIngestService(pool, web, logger),
     writer,
     queues,
-    generation: createGenerationService({ pool, queue: queues.generate, logger, sources }),
+    generation: createGenerationService({ pool, queue: queues.generate, logger, sources, quotas }),
+    batches: createBatchesService({ pool, queue: queues.generate, logger, quotas }),
+    quotas,
     jobEvents,
     metrics,
     async checkDatabase() {
