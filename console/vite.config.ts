@@ -15,5 +15,7 @@ export default defineConfig({
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
     sourcemap: false,
+    // One bundle for a one-page tool (React, marked, DOMPurify, diff): splitting would only add requests.
+    chunkSizeWarningLimit: 1024,
   },
 });

@@ -156,13 +156,15 @@ export function DraftPane(props: {
     setTimeout(() => reasonRef.current?.focus(), 0);
   };
 
+  // Commands are events: each runs once, when the draft it is meant for has loaded.
+  const handled = useRef(0);
   useEffect(() => {
-    if (!command || !detail) return;
+    if (!command || !detail || handled.current === command.at) return;
+    handled.current = command.at;
     if (command.kind === 'publish') publish(false);
     if (command.kind === 'edit') startEdit();
     if (command.kind === 'reject') startReject();
-    // Commands are events: each `at` runs once.
-  }, [command?.at]);
+  }, [command, detail]);
 
   if (!item && !detail) {
     return (

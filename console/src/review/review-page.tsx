@@ -132,10 +132,9 @@ export function ReviewPage({ params }: { params: URLSearchParams }) {
 
   const actions: DraftActions = {
     publish: async (id, force) => {
-      const title = queue.items.find((candidate) => candidate.id === id)?.title ?? 'draft';
       const live = await client.publish(id, { force });
       leave(id);
-      setToast(`Published “${title}” (live version ${live.version}).`);
+      setToast(`Published “${live.title}” (live version ${live.version}).`);
     },
     reject: async (id, reason) => {
       const title = queue.items.find((candidate) => candidate.id === id)?.title ?? 'draft';

@@ -41,15 +41,20 @@ export function useDraft(id: string | null) {
             partErrors.push(`${what}: ${failure instanceof Error ? failure.message : String(failure)}`);
             return null;
           });
+        const target = draft.originalArticleId;
         const [diff, source, job] = await Promise.all([
-          draft.originalArticleId ? part(client.diff(id), 'Live article') : Promise.resolve(null),
+          target && draft.operation !== 'DO_NOTHING'
+            ? part(client.diff(id), 'Live article')
+            : Promise.resolve(null),
           draft.sourceDocumentId
             ? part(client.source(draft.sourceDocumentId), 'Source')
             : Promise.resolve(null),
           draft.backgroundJobId ? part(client.job(draft.backgroundJobId), 'Job') : Promise.resolve(null),
         ]);
+        const live =
+          diff?.live ?? (target ? await part(client.article(target), 'Live article') : null) ?? null;
         if (!cancelled) {
-          setDetail({ draft, diff, live: diff?.live ?? null, source, job, partErrors });
+          setDetail({ draft, diff, live, source, job, partErrors });
           setLoading(false);
         }
       } catch (failure) {
