@@ -124,11 +124,23 @@ describe('review console, end to end in Chromium', () => {
     await page.keyboard.press('e');
     const titleInput = page.getByLabel('Title', { exact: true });
     await titleInput.fill('Refunds and returns');
+    // Page content is untrusted: raw HTML shows as text, links open in a new tab without access to the
+    // console, javascript: links and images from other sites are dropped.
     await page
       .getByLabel('Body (markdown)')
-      .fill('Refunds take **30 days** at most.\n\n<script>alert(1)</script>');
-    await page.getByLabel('Preview').locator('strong', { hasText: '30 days' }).waitFor();
-    await expect(page.getByLabel('Preview').locator('script').count()).resolves.toBe(0);
+      .fill(
+        'Refunds take **30 days** at most.\n\n<script>alert(1)</script> <img src=x onerror="alert(2)">\n\n' +
+          '[Billing help](https://example.com/billing) · [bad](javascript:alert(3)) · ![chart](https://tracker.example/p.png)',
+      );
+    const preview = page.getByRole('region', { name: 'Markdown preview' });
+    await preview.locator('strong', { hasText: '30 days' }).waitFor();
+    await expect(preview.locator('script, img, [onerror]').count()).resolves.toBe(0);
+    await expect(preview.textContent()).resolves.toContain('<script>alert(1)</script>');
+    const link = preview.getByRole('link', { name: 'Billing help' });
+    await expect(link.getAttribute('target')).resolves.toBe('_blank');
+    await expect(link.getAttribute('rel')).resolves.toBe('noopener noreferrer');
+    await expect(preview.locator('a', { hasText: 'bad' }).getAttribute('href')).resolves.toBeNull();
+    await expect(preview.textContent()).resolves.toContain('[image: chart]');
     await browser.screenshot(page, '05-edit');
     await page.getByRole('button', { name: 'Save & publish' }).click();
     await page.getByText('Published “Refunds and returns”').waitFor();
@@ -136,7 +148,7 @@ describe('review console, end to end in Chromium', () => {
     // 6. Reject another (r), with a reason.
     await page.getByRole('tab', { name: /^all/ }).click();
     await queueRow('Gift cards').locator('.queue-open').click();
-    await page.getByRole('heading', { name: 'Gift cards' }).waitFor();
+    await page.locator('.article-view').waitFor();
     await page.keyboard.press('r');
     await page.getByLabel('Reason (optional)').fill('Covered by the checkout page');
     await page.keyboard.press('Enter');

@@ -21,7 +21,7 @@ function Tree({
           <li key={node.id} className="tree-folder">
             <details open>
               <summary>
-                <span aria-hidden="true">📁</span> {node.title}{' '}
+                <span className="folder-title">{node.title}</span>{' '}
                 <span className="muted small">
                   {node.children.filter((child) => child.type === 'article').length}
                 </span>

@@ -186,7 +186,7 @@ export function SourcesPage() {
       <ErrorNote error={actionError} onDismiss={() => setActionError(null)} />
       {regenerate && <RegeneratePanel step={regenerate} />}
       {batchId && <BatchById id={batchId} />}
-      <div className="filters filter-row">
+      <div className="source-filters">
         <label className="sr-only" htmlFor="sources-search">
           Search sources by title
         </label>

@@ -29,13 +29,21 @@ export interface DraftActions {
 /** What the page asks of the pane from the keyboard. */
 export type PaneCommand = { kind: 'publish' | 'reject' | 'edit'; at: number } | null;
 
-function ArticleView({ article, folderPath }: { article: ArticleContent; folderPath?: string[] }) {
+function ArticleView({
+  article,
+  folderPath,
+  showTitle = true,
+}: {
+  article: ArticleContent;
+  folderPath?: string[];
+  showTitle?: boolean;
+}) {
   return (
     <div className="article-view">
       {folderPath && (
         <p className="muted small">In {folderPath.length > 0 ? folderPath.join(' › ') : 'no folder'}</p>
       )}
-      <h2 className="article-title">{article.title}</h2>
+      {showTitle && <h2 className="article-title">{article.title}</h2>}
       <Markdown text={article.mainKnowledge} />
       <dl className="article-fields">
         <dt>Questions</dt>
@@ -213,7 +221,7 @@ export function DraftPane(props: {
     } else if (detail.diff && detail.live) {
       body = <DiffView live={contentOf(detail.live)} draft={shown} />;
     } else {
-      body = <ArticleView article={shown} folderPath={item?.folderPath} />;
+      body = <ArticleView article={shown} folderPath={item?.folderPath} showTitle={Boolean(editing)} />;
     }
   }
 

@@ -53,7 +53,7 @@ export function Editor({
           spellCheck
         />
         {preview && (
-          <div className="editor-preview" aria-label="Preview">
+          <div className="editor-preview" role="region" aria-label="Markdown preview">
             <Markdown text={content.mainKnowledge} />
           </div>
         )}
