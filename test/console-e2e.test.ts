@@ -210,6 +210,55 @@ describe('review console, end to end in Chromium', () => {
   });
 
   it(
+    'publishes over a live article that moved on only after an explicit confirmation',
+    { timeout: 120_000 },
+    async () => {
+      const owner = await ctx.createKey();
+      const kb = knowledge(ctx, owner);
+      const folder = await kb.folder('Billing');
+      const live = await kb.article(folder.id, {
+        title: 'Invoices',
+        mainKnowledge: 'Invoices are emailed monthly.',
+      });
+      const draft = await kb.fork(live.id, {
+        mainKnowledge: 'Invoices are emailed on the first day of each month.',
+      });
+      // The live article moves on after the fork.
+      await kb.update(live.id, {
+        title: 'Invoices',
+        mainKnowledge: 'Invoices are emailed monthly and can be downloaded from Billing.',
+        agentInstruction: live.agentInstruction,
+        questions: live.questions,
+        keywords: live.keywords,
+        escalation: false,
+      });
+      const tab = (await browser.open()).page;
+      await signIn(tab, baseUrl, owner.key);
+      const row = tab.locator(`.queue-row[data-draft-id="${draft.id}"]`);
+      await row.locator('.warn-icon').waitFor();
+      await row.locator('.queue-open').click();
+      await tab.getByText('The live article changed after this draft was made').waitFor();
+      await tab.keyboard.press('p');
+      const confirm = tab.getByRole('alertdialog', { name: 'Confirm publishing over the live article' });
+      await confirm.waitFor();
+      const liveNow = () =>
+        ctx
+          .http()
+          .post('/v2/hc-articles/ids/public')
+          .set(owner.header)
+          .send({ articleIds: [live.id] });
+      expect((await liveNow()).body[0].version).toBe(2);
+      await browser.screenshot(tab, '10-stale-confirm');
+      await confirm.getByRole('button', { name: 'Publish over the live article' }).click();
+      await tab.getByText('Published “Invoices” (live version 3)').waitFor();
+      expect((await liveNow()).body[0].mainKnowledge).toBe(
+        'Invoices are emailed on the first day of each month.',
+      );
+      expect(browser.errors).toEqual([]);
+    },
+  );
+
+  it(
     'disables every write control for a read-only key, saying why, and fits a phone',
     { timeout: 120_000 },
     async () => {
