@@ -109,7 +109,7 @@ describe('review console, end to end in Chromium', () => {
 
     // 4. Open the update's diff.
     await page.getByRole('navigation').getByRole('link', { name: 'Review' }).click();
-    await page.getByRole('tab', { name: /^update/ }).click();
+    await page.getByRole('tab', { name: 'update 1' }).waitFor();
     await queueRow('Refunds').locator('.queue-open').click();
     const titleDiff = page.getByRole('region', { name: 'Body diff' });
     await titleDiff.locator('td.add mark').first().waitFor();

@@ -7,6 +7,7 @@ import { Button, Empty, ErrorNote, WriteButton } from '../ui/common.js';
 import { useSession } from '../ui/session-context.js';
 import { BatchById, RegeneratePanel } from './regenerate-panel.js';
 import { IngestPanel } from './source-tools.js';
+import { useAction } from '../ui/use-action.js';
 
 interface SourceFilters {
   changed: boolean;
@@ -72,8 +73,7 @@ export function SourcesPage() {
   const [notice, setNotice] = useState<string | null>(null);
   const [batchId, setBatchId] = useState<string | null>(null);
   const [regenerate, setRegenerate] = useState<RegenerateStep | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [actionError, setActionError] = useState<unknown>(null);
+  const { busy, error: actionError, setError: setActionError, run: act } = useAction();
 
   const load = useCallback(
     async (cursor?: string) => {
@@ -113,17 +113,6 @@ export function SourcesPage() {
   const shown = filters.failed ? sources.filter((source) => !source.success) : sources;
   const selectedIds = shown.filter((source) => checked.has(source.id)).map((source) => source.id);
 
-  const act = async (what: string, action: () => Promise<void>) => {
-    setBusy(what);
-    setActionError(null);
-    try {
-      await action();
-    } catch (failure) {
-      setActionError(failure);
-    } finally {
-      setBusy(null);
-    }
-  };
   const generate = () =>
     act('generate', async () => {
       const result = await client.bulk(selectedIds);

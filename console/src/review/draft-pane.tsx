@@ -10,6 +10,7 @@ import { Button, Empty, ErrorNote, Markdown, OperationBadge, WriteButton } from 
 import { DiffView } from './diff-view.js';
 import { cleanContent, Editor } from './editor.js';
 import type { DraftDetail } from './use-draft.js';
+import { useAction } from '../ui/use-action.js';
 
 export const contentOf = (article: Article): ArticleContent => ({
   title: article.title,
@@ -112,8 +113,7 @@ export function DraftPane(props: {
   const [rejecting, setRejecting] = useState(false);
   const [reason, setReason] = useState('');
   const [confirmStale, setConfirmStale] = useState(false);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [actionError, setActionError] = useState<unknown>(null);
+  const { busy, error: actionError, setError: setActionError, run: runAction } = useAction();
   const reasonRef = useRef<HTMLInputElement>(null);
 
   // A stored unsaved edit reopens with the draft.
@@ -127,19 +127,11 @@ export function DraftPane(props: {
 
   const stale = Boolean(detail?.diff?.stale);
 
-  const run = async (what: string, action: () => Promise<void>) => {
-    setBusy(what);
-    setActionError(null);
-    try {
-      await action();
-    } catch (error) {
-      const status = (error as { status?: number }).status;
-      if (what === 'publish' && status === 409) setConfirmStale(true);
-      setActionError(error);
-    } finally {
-      setBusy(null);
-    }
-  };
+  // A 409 on publish: the live article moved on since the draft was loaded; ask before forcing.
+  const run = (what: string, action: () => Promise<void>) =>
+    runAction(what, action, (error) => {
+      if (what === 'publish' && (error as { status?: number }).status === 409) setConfirmStale(true);
+    });
 
   const publish = (force: boolean) => {
     if (!detail) return;
