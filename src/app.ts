@@ -125,7 +125,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ap
   await app.register(foldersRoutes(deps.folders));
   await app.register(articlesRoutes(deps.articles));
   await app.register(treeRoutes(deps.tree));
-  await app.register(generationRoutes(deps.generation, deps.jobEvents, deps.writer, deps.metrics));
+  await app.register(generationRoutes(deps.generation, deps.jobEvents, deps.treeScaffold));
   await app.register(batchesRoutes(deps.batches, deps.jobEvents));
   await app.register(sourcesRoutes(deps.sources));
   await app.register(keysRoutes());

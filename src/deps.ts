@@ -15,6 +15,8 @@ import { createBatchesService, type BatchesService } from './generation/batches-
 import { GENERATE_QUEUE } from './generation/generate-queue.js';
 import { createGenerationService, type GenerationService } from './generation/generation-service.js';
 import { createJobEvents, type JobEvents } from './generation/job-events.js';
+import { createModelLimiter } from './generation/model-limiter.js';
+import { createTreeScaffold, type TreeScaffold } from './generation/tree-scaffold.js';
 import { createWorkspaceQuotas, type WorkspaceQuotas } from './generation/workspace-quotas.js';
 import { createDeepCrawler, CRAWL_DEFAULTS, type CrawlLimits } from './sources/deep-crawl.js';
 import { createWebClient, type WebClient, type WebClientOptions } from './sources/fetch/web-client.js';
@@ -51,6 +53,8 @@ export interface Deps {
   batches: BatchesService;
   /** Per-workspace limits on queued jobs and model tokens (off unless configured). */
   quotas: WorkspaceQuotas;
+  /** The tree scaffold's model call, behind the model limiter and the token quota. */
+  treeScaffold: TreeScaffold;
   jobEvents: JobEvents;
   /** The Prometheus registry of this process and its metrics (GET /metrics). */
   metrics: Metrics;
@@ -111,6 +115,12 @@ export function createDeps(
     generation: createGenerationService({ pool, queue: queues.generate, logger, sources, quotas }),
     batches: createBatchesService({ pool, queue: queues.generate, logger, quotas }),
     quotas,
+    treeScaffold: createTreeScaffold({
+      writer,
+      limiter: createModelLimiter(queues.generate, redis, config.llmMaxRpm, logger),
+      quotas,
+      metrics,
+    }),
     jobEvents,
     metrics,
     async checkDatabase() {

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Batch } from '../src/generation/batches-schemas.js';
 import { startTestApp, type TestContext, type TestKey } from './helpers/app.js';
-import { insertSource, jobStatuses, waitForJobs } from './helpers/generation.js';
+import { bulkBatch, insertSource, jobStatuses, waitForJobs } from './helpers/generation.js';
 import { knowledge } from './helpers/knowledge.js';
 
 let ctx: TestContext;
@@ -14,15 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-async function bulk(key: TestKey, body: Record<string, unknown>) {
-  const response = await ctx
-    .http()
-    .post('/v2/knowledge/public/bulk')
-    .set(key.header)
-    .send({ origin: 'sources', ...body });
-  expect(response.status, JSON.stringify(response.body)).toBe(200);
-  return response.body as { jobs: { documentId: string; backgroundJobId: string }[]; batchId: string };
-}
+const bulk = (key: TestKey, body: Record<string, unknown>) => bulkBatch(ctx, key, body);
 
 async function getBatch(key: TestKey, id: string): Promise<Batch> {
   const response = await ctx.http().get(`/v2/knowledge/public/batches/${id}`).set(key.header);

@@ -2,6 +2,16 @@
 import { z } from 'zod';
 import { IdArray, Timestamp, Uuid } from '../http/schemas.js';
 import { ArticleContentShapeSchema } from '../lib/article-content.js';
+
+/** The fields a reviewer compares between a draft and its live article. */
+export const CONTENT_FIELDS = [
+  'title',
+  'mainKnowledge',
+  'agentInstruction',
+  'questions',
+  'keywords',
+  'escalation',
+] as const satisfies readonly (keyof typeof ArticleContentShapeSchema.shape)[];
 import { OPERATIONS } from '../lib/operations.js';
 
 export const ArticleSchema = z.object({
@@ -115,6 +125,10 @@ export const ArticleDiffSchema = z.object({
   liveVersion: z.number().int().describe('the live version the diff is taken against'),
   stale: z.boolean().describe('the live article changed after the fork: publishing needs force'),
   diff: z.string().describe('unified diff of mainKnowledge: live version → draft'),
+  live: ArticleSchema.describe('(ext) the live article now, for a side-by-side view of every field'),
+  changedFields: z
+    .array(z.enum(CONTENT_FIELDS))
+    .describe('(ext) the content fields in which the draft differs from the live article'),
 });
 export type ArticleDiff = z.infer<typeof ArticleDiffSchema>;
 
