@@ -59,6 +59,7 @@ async function seed(
       headers: { ...header, 'content-type': 'application/json' },
       body: JSON.stringify({ documentIds: sources.slice(start, start + 1000), origin: 'sources' }),
     });
+    if (!response.ok) throw new Error(`bulk: HTTP ${response.status} ${await response.text()}`);
     batches.push(((await response.json()) as { batchId: string }).batchId);
   }
   for (;;) {

@@ -1,6 +1,6 @@
 // Shapes of the review routes (API.md §7: batches, the review queue), from the server's schemas.
 import type { ReviewQueueQuery } from '../../../src/knowledge/articles-schemas.js';
-import type { Article, ArticleDiff } from './types.js';
+import type { ArticleDiff } from './types.js';
 
 export type { Batch } from '../../../src/generation/batches-schemas.js';
 export type { ReviewItem, ReviewQueue as ReviewList } from '../../../src/knowledge/articles-schemas.js';
@@ -14,5 +14,5 @@ export interface BatchList {
   hasMore: boolean;
 }
 
-/** The diff route's answer; newer servers add the live article and the changed fields. */
-export type DiffWithLive = ArticleDiff & { live?: Article; changedFields?: string[] };
+/** The diff route's answer: the live article now, and the fields the draft changes. */
+export type DiffWithLive = ArticleDiff;
