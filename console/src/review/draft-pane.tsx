@@ -96,6 +96,7 @@ function Meta({ detail }: { detail: DraftDetail }) {
 
 export function DraftPane(props: {
   item: ReviewItem | null;
+  queueEmpty: boolean;
   detail: DraftDetail | null;
   loading: boolean;
   error: unknown;
@@ -169,11 +170,19 @@ export function DraftPane(props: {
   if (!item && !detail) {
     return (
       <section className="pane draft-pane" aria-label="Draft">
-        <Empty title="Pick a draft on the left.">
-          <p>
-            <kbd>j</kbd>/<kbd>k</kbd> move through the queue, <kbd>?</kbd> lists every shortcut.
-          </p>
-        </Empty>
+        {props.queueEmpty ? (
+          <Empty title="Nothing to review.">
+            <p>
+              Drafts appear in the queue as generation jobs finish; the Batches page shows the running ones.
+            </p>
+          </Empty>
+        ) : (
+          <Empty title="Pick a draft on the left.">
+            <p>
+              <kbd>j</kbd>/<kbd>k</kbd> move through the queue, <kbd>?</kbd> lists every shortcut.
+            </p>
+          </Empty>
+        )}
       </section>
     );
   }

@@ -255,6 +255,7 @@ export function ReviewPage({ params }: { params: URLSearchParams }) {
       />
       <DraftPane
         item={item}
+        queueEmpty={!queue.loading && queue.items.length === 0}
         detail={detail && detail.draft.id === openId ? detail : null}
         loading={draftLoading}
         error={draftError}
@@ -272,6 +273,7 @@ export function ReviewPage({ params }: { params: URLSearchParams }) {
       {!sourceHidden && (
         <SourcePane
           source={detail && detail.draft.id === openId ? detail.source : null}
+          draftOpen={Boolean(openId)}
           onClose={() => {
             setSourceHidden(true);
             setMobilePane('draft');

@@ -11,7 +11,15 @@ const text = (segments: Segment[]) =>
     segment.marked ? <mark key={index}>{segment.text}</mark> : <span key={index}>{segment.text}</span>,
   );
 
-export function SourcePane({ source, onClose }: { source: Source | null; onClose: () => void }) {
+export function SourcePane({
+  source,
+  draftOpen,
+  onClose,
+}: {
+  source: Source | null;
+  draftOpen: boolean;
+  onClose: () => void;
+}) {
   const rows = useMemo(
     () =>
       source && source.oldParagraphs.length > 0 ? diffLines(source.oldParagraphs, source.paragraphs) : null,
@@ -25,7 +33,11 @@ export function SourcePane({ source, onClose }: { source: Source | null; onClose
           Hide
         </button>
       </div>
-      {!source ? (
+      {!source && !draftOpen ? (
+        <Empty title="No draft open.">
+          <p>The page a draft was written from, and what changed on it, show here.</p>
+        </Empty>
+      ) : !source ? (
         <Empty title="No source.">
           <p>This draft was not generated from a source.</p>
         </Empty>
