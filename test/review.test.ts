@@ -266,6 +266,7 @@ describe('GET /v2/hc-articles/review/public', () => {
     expect(combined.counts).toEqual({ total: 1, ADD_ARTICLE_TO_FOLDER: 1, UPDATE_ARTICLE: 0, DO_NOTHING: 0 });
     // Wildcards are plain text.
     expect(await ids('?q=%25')).toEqual([]);
+    expect(await ids('?q=Deliver_')).toEqual([]);
   });
 
   it('pages with a cursor and refuses bad filters naming them', async () => {

@@ -50,10 +50,11 @@ function openDrafts(filter: ReviewFilter, values: unknown[], options: { withOper
         `a.background_job_id IN (SELECT id FROM knowledge_jobs WHERE workspace_id = $1 AND batch_id = ${p})`,
       filter.batchId,
     );
+  // ILIKE over lower()/strpos: no lowered copy of every body; the text's own wildcards are escaped.
   if (filter.text)
     add(
-      (p) => `(strpos(lower(a.title), lower(${p})) > 0 OR strpos(lower(a.main_knowledge), lower(${p})) > 0)`,
-      filter.text,
+      (p) => `(a.title ILIKE ${p} OR a.main_knowledge ILIKE ${p})`,
+      `%${filter.text.replace(/[\\%_]/g, '\\$&')}%`,
     );
   return conditions.join(' AND ');
 }
