@@ -249,6 +249,8 @@ describe('review console, end to end in Chromium', () => {
           .send({ articleIds: [live.id] });
       expect((await liveNow()).body[0].version).toBe(2);
       await browser.screenshot(tab, '10-stale-confirm');
+      await tab.emulateMedia({ colorScheme: 'dark' });
+      await browser.screenshot(tab, '11-stale-confirm-dark');
       await confirm.getByRole('button', { name: 'Publish over the live article' }).click();
       await tab.getByText('Published “Invoices” (live version 3)').waitFor();
       expect((await liveNow()).body[0].mainKnowledge).toBe(
