@@ -41,7 +41,7 @@ function layers(rules) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'data', 'bin', 'coverage'] },
+  { ignores: ['node_modules', 'dist', 'data', 'bin', 'coverage', 'console/dist', 'console/.build-*'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -89,7 +89,7 @@ export default tseslint.config(
   ]),
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
   {
-    files: ['eslint.config.js', 'vitest.config.ts'],
+    files: ['eslint.config.js', 'vitest.config.ts', 'console/vite.config.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
 );

@@ -24,6 +24,8 @@ import { registerRateLimit } from './http/rate-limit.js';
 import { RequestLog } from './http/request-log.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { httpValidatorCompiler } from './http/zod-messages.js';
+import { consoleRoutes } from './console/console-routes.js';
+import { keysRoutes } from './keys/keys-routes.js';
 import { articlesRoutes } from './knowledge/articles-routes.js';
 import { foldersRoutes } from './knowledge/folders-routes.js';
 import { treeRoutes } from './knowledge/tree-routes.js';
@@ -129,6 +131,8 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ap
   );
   await app.register(batchesRoutes(deps.batches, deps.jobEvents));
   await app.register(sourcesRoutes(deps.sources));
+  await app.register(keysRoutes());
+  await app.register(consoleRoutes());
   await app.register(adminRoutes({ adminToken: deps.config.adminToken, queues: Object.values(deps.queues) }));
   return app;
 }

@@ -2,6 +2,7 @@
 // build deps → listen → start the workers. SIGTERM/SIGINT stop everything in order (lib/shutdown.ts).
 import { pathToFileURL } from 'node:url';
 import { buildApp } from './app.js';
+import { ensureConsoleBuilt } from './console/console-build.js';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
 import { createDeps, type Role } from './deps.js';
 import { redisAddress } from './lib/embedded-redis.js';
@@ -53,6 +54,14 @@ export async function runRole(role: Role): Promise<void> {
   shutdown.listen();
 
   const startup = (async () => {
+    // Built beside the database start-up; a failed build leaves the API running without the console.
+    const consoleBuild =
+      role === 'worker'
+        ? undefined
+        : ensureConsoleBuilt(logger).catch((error: unknown) => {
+            logger.error({ err: error }, 'building the review console failed');
+            return 'unavailable' as const;
+          });
     const database = await openDatabase(loaded, logger).catch((error: unknown) => {
       throw postgresError(error, loaded);
     });
@@ -89,6 +98,7 @@ export async function runRole(role: Role): Promise<void> {
     if (address) {
       console.log(`Distill (${role}) is listening on ${address} — API docs at ${address}/docs`);
       const defaultKey = await deps.keys.createDefaultKeyIfFresh();
+      if ((await consoleBuild) !== 'unavailable') console.log(`Review console at ${address}/console`);
       if (defaultKey) {
         console.log('Created workspace "default" with a read/write API key. It is shown once; store it now:');
         console.log(defaultKey.key);
