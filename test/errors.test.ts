@@ -1,5 +1,6 @@
 // The error format of API.md §1 for every kind of error the HTTP edge produces.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { startTestApp, type TestContext, type TestKey } from './helpers/app.js';
 
 let ctx: TestContext;
@@ -30,6 +31,15 @@ describe('error responses', () => {
       message: 'title is required',
       details: [{ field: 'title', message: 'is required' }],
     });
+  });
+
+  it("keeps its messages to the HTTP validator: zod's global config stays as zod sets it", async () => {
+    // The app has been built (beforeAll); a parser outside HTTP still gets zod's own messages.
+    expect(z.config().customError).toBeUndefined();
+    const outside = z.object({ title: z.string() }).safeParse({});
+    expect(outside.error?.issues[0]?.message).not.toBe('is required');
+    const response = await postFolder().send({ description: '' });
+    expect(response.body).toMatchObject({ message: 'title is required' });
   });
 
   it('400 names a field of the wrong type and a bad UUID in the query', async () => {

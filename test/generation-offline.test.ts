@@ -75,4 +75,50 @@ describe('offline writer in the pipeline', () => {
     expect(await getSource(ctx, revised)).toMatchObject({ changed: false, linkedKnowledgeId: refund.id });
     expect((await kb.get(refund.id))!).toMatchObject({ version: 2 });
   });
+
+  it("chooses a new article's folder by what each folder holds and by the page's breadcrumb", async () => {
+    const key = await ctx.createKey();
+    const kb = knowledge(ctx, key);
+    // Folder titles that say little: only what they hold, or the page's trail, tells them apart.
+    const apps = await kb.folder('Apps');
+    const money = await kb.folder('Money');
+    await kb.article(apps.id, {
+      title: 'Connect Slack',
+      mainKnowledge:
+        'Send notifications to a Slack channel: open Integrations and click Connect next to Slack.',
+      questions: ['How do I connect Slack?'],
+      keywords: ['slack', 'integration', 'notifications', 'channel'],
+    });
+    const teams = await insertSource(ctx, key, {
+      title: 'Connect Microsoft Teams',
+      paragraphs: [
+        '# Connect Microsoft Teams',
+        'Send notifications to a Microsoft Teams channel: open Integrations and click Connect next to Microsoft Teams.',
+      ],
+    });
+    const invoices = await insertSource(ctx, key, {
+      title: 'Where to find receipts',
+      url: 'https://help.example.com/hc/articles/receipts',
+      paragraphs: [
+        '# Where to find receipts',
+        'Every card payment sends a receipt to the billing email address.',
+      ],
+    });
+    await ctx.deps.pool.query(`UPDATE sources SET breadcrumb = '{Help Center,Money}' WHERE id = $1`, [
+      invoices,
+    ]);
+
+    const jobs = await waitForJobs(
+      ctx,
+      key,
+      await bulkGenerate(ctx, key, { documentIds: [teams, invoices] }),
+    );
+    expect(jobs.map((job) => [job.jobStatus, job.operation])).toEqual([
+      ['COMPLETED', 'ADD_ARTICLE_TO_FOLDER'],
+      ['COMPLETED', 'ADD_ARTICLE_TO_FOLDER'],
+    ]);
+    expect((await kb.get(jobs[0]!.hcArticleId!))!).toMatchObject({ parentFolderId: apps.id });
+    expect((await kb.get(jobs[1]!.hcArticleId!))!).toMatchObject({ parentFolderId: money.id });
+    expect(jobs[1]!.reason).toMatch(/breadcrumb or address names it/);
+  });
 });

@@ -194,8 +194,13 @@ describe('extraction', () => {
       `<p>${ARTICLE_TEXT}</p><h2>Exceptions</h2><ul><li>Gift cards</li><li>Sale items</li></ul>`,
     );
     const extracted = extractContent(Buffer.from(page), 'text/html; charset=utf-8', url);
-    expect(extracted.paragraphs).toEqual([ARTICLE_TEXT, '## Exceptions', '-   Gift cards\n-   Sale items']);
-    expect(extracted.title).toBe('Refunds | Acme Help');
+    expect(extracted.paragraphs).toEqual([
+      '# Refunds',
+      ARTICLE_TEXT,
+      '## Exceptions',
+      '- Gift cards\n- Sale items',
+    ]);
+    expect(extracted.title).toBe('Refunds');
   });
 
   it('takes the title from og:title first, then <title>, then the first h1', () => {

@@ -28,16 +28,17 @@ describe('ingest', () => {
       linkedJobStatus: 'COMPLETED',
       success: true,
       error: '',
-      title: 'Refund policy | Acme Help',
+      title: 'Refund policy',
       mimeType: 'text/html',
       source: 'web',
       externalId: site.url('/article'),
       originalUrl: site.url('/article'),
     });
     expect(source.paragraphs).toEqual([
+      '# Refund policy',
       ARTICLE_TEXT,
       '## How to ask for a refund',
-      '1.  Open Billing in the dashboard.\n2.  Choose the invoice.\n3.  Click Request refund.',
+      '1. Open Billing in the dashboard.\n2. Choose the invoice.\n3. Click Request refund.',
       '```\ncurl -X POST https://api.acme.test/refunds\n\n# prints the refund id\n```',
       '| Plan | Refund window |\n| --- | --- |\n| Pro | 30 days |',
     ]);
@@ -45,6 +46,25 @@ describe('ingest', () => {
     for (const chrome of ['Getting started', 'Acme Help Center', 'Copyright', 'Privacy', 'analytics'])
       expect(text).not.toContain(chrome);
     expect(source.contentHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('ingest: what the page says besides its text', () => {
+  it('stores the breadcrumb trail as a folder hint and answers storageUrl null for a web page', async () => {
+    const key = await ctx.createKey();
+    site.setPage('/hc/sections/billing/refunds', {
+      body: `<html><head><title>Refunds | Acme Help</title></head><body>
+        <nav aria-label="Breadcrumb"><ol><li><a href="/hc">Help Center</a></li><li><a href="/hc/sections/billing">Billing</a></li><li>Refunds</li></ol></nav>
+        <main><h1>Refunds</h1><p>${ARTICLE_TEXT}</p></main></body></html>`,
+    });
+    const source = await ingestOne(ctx, key, site.url('/hc/sections/billing/refunds'));
+    expect(source).toMatchObject({ success: true, title: 'Refunds', storageUrl: null });
+    expect(source.paragraphs.join('\n')).not.toContain('Help Center');
+    const { rows } = await ctx.deps.pool.query<{ breadcrumb: string[] }>(
+      'SELECT breadcrumb FROM sources WHERE id = $1',
+      [source.id],
+    );
+    expect(rows[0]?.breadcrumb).toEqual(['Help Center', 'Billing']);
   });
 });
 
@@ -91,6 +111,7 @@ describe('ingest: content types and wire format', () => {
         'linkedReason',
         'changed',
         'contentHash',
+        'storageUrl',
       ].sort(),
     );
     expect(source).toMatchObject({
@@ -102,6 +123,7 @@ describe('ingest: content types and wire format', () => {
       linkedReason: null,
       changed: false,
       oldParagraphs: [],
+      storageUrl: null,
     });
     expect(source.updatedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
@@ -110,7 +132,7 @@ describe('ingest: content types and wire format', () => {
     const key = await ctx.createKey();
     const source = await ingestOne(ctx, key, site.url('/redirect/3'));
     expect(source).toMatchObject({ success: true, originalUrl: site.url('/redirect/3') });
-    expect(source.paragraphs[0]).toBe(ARTICLE_TEXT);
+    expect(source.paragraphs[1]).toBe(ARTICLE_TEXT);
   });
 });
 
@@ -260,7 +282,7 @@ describe('ingest: failures', () => {
     const key = await ctx.createKey();
     const source = await ingestOne(ctx, key, site.url('/flaky/one'));
     expect(source).toMatchObject({ linkedJobStatus: 'COMPLETED', success: true, error: '' });
-    expect(source.paragraphs[0]).toContain('Recovered content.');
+    expect(source.paragraphs[1]).toContain('Recovered content.');
     expect(site.hits('/flaky/one')).toBe(2);
     const { rows } = await ctx.deps.pool.query('SELECT attempts FROM ingest_jobs WHERE id = $1', [
       source.linkedJobId,

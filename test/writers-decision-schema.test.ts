@@ -1,5 +1,6 @@
 import { zodResponseFormat } from 'openai/helpers/zod';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { buildDecisionSchema, validateDecision } from '../src/writers/decision-schema.js';
 import type { ArticleContent } from '../src/writers/writer.js';
 import { decisionRequest, FOLDERS, REFUND_ARTICLE, SHIPPING_ARTICLE } from './helpers/writer-fixtures.js';
@@ -116,17 +117,11 @@ describe('validateDecision', () => {
     expect(result.problem).toContain("'Delivery times'".replaceAll("'", '"'));
   });
 
-  it('rejects a hallucinated folder ID, also on an operation that ignores the folder', () => {
-    for (const answer of [
-      { ...add, parentFolderId: 'made-up' },
-      { ...update, parentFolderId: 'made-up' },
-    ]) {
-      const result = validateDecision(request, answer);
-      expect(result).toMatchObject({
-        ok: false,
-        problem: expect.stringContaining('is not an existing folder'),
-      });
-    }
+  it('rejects a hallucinated folder ID on ADD_ARTICLE_TO_FOLDER', () => {
+    expect(validateDecision(request, { ...add, parentFolderId: 'made-up' })).toMatchObject({
+      ok: false,
+      problem: expect.stringContaining('is not an existing folder'),
+    });
   });
 
   it('rejects a hallucinated target on DO_NOTHING and any target when there are no candidates', () => {
@@ -161,20 +156,44 @@ describe('validateDecision', () => {
     });
   });
 
-  it('requires a folder, an article and no target for ADD_ARTICLE_TO_FOLDER', () => {
+  it('requires a folder and an article for ADD_ARTICLE_TO_FOLDER', () => {
     expect(validateDecision(request, { ...add, parentFolderId: null }).ok).toBe(false);
     expect(validateDecision(request, { ...add, article: null }).ok).toBe(false);
-    expect(validateDecision(request, { ...add, targetArticleId: SHIPPING_ARTICLE.id })).toMatchObject({
-      ok: false,
-      problem: expect.stringContaining('targetArticleId must be null'),
-    });
   });
 
-  it('rejects an article on DO_NOTHING', () => {
-    expect(validateDecision(request, { ...nothing, article: ARTICLE })).toMatchObject({
-      ok: false,
-      problem: 'DO_NOTHING changes no article, so "article" must be null.',
-    });
+  it('keeps a usable intent: drops the field the operation does not use and says so in the reason', () => {
+    const cases = [
+      {
+        answer: { ...nothing, article: ARTICLE },
+        note: 'carried an article, which DO_NOTHING does not save',
+      },
+      { answer: { ...add, targetArticleId: SHIPPING_ARTICLE.id }, note: 'named a target article' },
+      { answer: { ...add, targetArticleId: 'not-a-candidate' }, note: 'named a target article' },
+      { answer: { ...update, parentFolderId: FOLDERS[0]!.id }, note: 'named a folder, which an update' },
+      { answer: { ...update, parentFolderId: 'made-up' }, note: 'named a folder, which an update' },
+      { answer: { ...nothing, parentFolderId: FOLDERS[1]!.id }, note: 'named a folder, which DO_NOTHING' },
+    ];
+    for (const { answer, note } of cases) {
+      const result = validateDecision(request, answer);
+      expect(result, note).toMatchObject({ ok: true, decision: { operation: answer.operation } });
+      if (!result.ok) continue;
+      expect(result.decision.reason).toContain(note);
+      expect(result.decision.reason.startsWith(answer.reason)).toBe(true);
+      if (result.decision.operation === 'DO_NOTHING') expect(result.decision.article).toBeNull();
+      if (result.decision.operation === 'ADD_ARTICLE_TO_FOLDER')
+        expect(result.decision.targetArticleId).toBeNull();
+      if (result.decision.operation !== 'ADD_ARTICLE_TO_FOLDER')
+        expect(result.decision.parentFolderId).toBeNull();
+    }
+  });
+
+  it('still fails an unusable intent: an update without a target, an add without a folder', () => {
+    expect(
+      validateDecision(request, { ...update, targetArticleId: null, parentFolderId: FOLDERS[0]!.id }).ok,
+    ).toBe(false);
+    expect(
+      validateDecision(request, { ...add, parentFolderId: null, targetArticleId: SHIPPING_ARTICLE.id }).ok,
+    ).toBe(false);
   });
 
   it('rejects empty questions, keywords, title and body, one sentence per problem', () => {
@@ -207,6 +226,24 @@ describe('validateDecision', () => {
     });
   });
 
+  it('words the repair problem by issue code, whatever error map zod is configured with', () => {
+    const missing: Record<string, unknown> = { ...add };
+    delete missing.reason;
+    const wrongType = { ...add, article: { ...ARTICLE, questions: 'why?' } };
+    const before = [validateDecision(request, missing), validateDecision(request, wrongType)];
+    // What the HTTP edge's messages would do if they were zod's global config.
+    z.config({ customError: () => 'is required' });
+    try {
+      expect([validateDecision(request, missing), validateDecision(request, wrongType)]).toEqual(before);
+    } finally {
+      z.config({ customError: undefined });
+    }
+    expect(before[0]).toMatchObject({ problem: expect.stringContaining('The field "reason" is missing.') });
+    expect(before[1]).toMatchObject({
+      problem: expect.stringContaining('The field "article.questions" is invalid: it must be an array.'),
+    });
+  });
+
   it('normalizes what it accepts: trimmed text, no duplicate or blank entries, no stray folder', () => {
     const messy = {
       ...update,
@@ -227,7 +264,8 @@ describe('validateDecision', () => {
         targetArticleId: SHIPPING_ARTICLE.id,
         parentFolderId: null,
         article: { ...ARTICLE, questions: ['How long?', 'Cost?'], keywords: ['shipping'] },
-        reason: 'No reason was given by the writer.',
+        reason:
+          'No reason was given by the writer. (The answer also named a folder, which an update does not use; it was ignored.)',
       },
     });
   });

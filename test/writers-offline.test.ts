@@ -57,7 +57,7 @@ describe('offline writer: operations', () => {
       parentFolderId: FOLDERS[2]!.id,
     });
     expect(shipping.reason).toMatch(
-      /^Offline writer: no existing article covers the page \(best match .*\), so a new article is extracted from the page into the folder 'Shipping' \(folder similarity 0\.\d\d\)\.$/u,
+      /^Offline writer: no existing article is about the page's subject \(closest .*\), so a new article is extracted from the page into the folder 'Shipping' \(the page's breadcrumb or address names it\)\.$/u,
     );
 
     const password = await decide(decisionRequest({ source: PASSWORD_PAGE, candidates: [REFUND_ARTICLE] }));
@@ -142,7 +142,7 @@ describe('offline writer: operations', () => {
     );
     expect(decision).toMatchObject({ operation: 'UPDATE_ARTICLE', targetArticleId: REFUND_ARTICLE.id });
     expect(decision.reason).toMatch(
-      /^Offline writer: the page matches 'Getting a refund' \(similarity 0\.\d\d\) but its content differs/u,
+      /^Offline writer: the page is about the subject of 'Getting a refund' \(similarity 0\.\d\d\) and adds to it/u,
     );
   });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { decide } from '../src/generation/decide.js';
 import { createLogger } from '../src/lib/logger.js';
 import { validateDecision } from '../src/writers/decision-schema.js';
 import { DECISION_SYSTEM_PROMPT, SOURCE_MAX_TOKENS } from '../src/writers/decision-prompt.js';
@@ -69,6 +70,28 @@ const ADD = {
 
 const withCandidates = (overrides: Partial<DecisionRequest> = {}) =>
   decisionRequest({ candidates: [SHIPPING_ARTICLE, REFUND_ARTICLE], ...overrides });
+
+describe('openai writer: a usable intent with a stray field', () => {
+  it('costs one call and goes on: the field the operation does not use is dropped and the reason says so', async () => {
+    const request = withCandidates();
+    fake.enqueue(
+      reply.json({ ...ADD, operation: 'DO_NOTHING', targetArticleId: 'C1', parentFolderId: null }),
+      reply.json({ ...ADD, targetArticleId: 'C2' }),
+      reply.json({ ...ADD, operation: 'UPDATE_ARTICLE', targetArticleId: 'C1', parentFolderId: 'F2' }),
+    );
+    const expected = [
+      { operation: 'DO_NOTHING', targetArticleId: SHIPPING_ARTICLE.id, article: null },
+      { operation: 'ADD_ARTICLE_TO_FOLDER', targetArticleId: null, parentFolderId: request.folders[0]!.id },
+      { operation: 'UPDATE_ARTICLE', targetArticleId: SHIPPING_ARTICLE.id, parentFolderId: null },
+    ];
+    for (const want of expected) {
+      const { decision } = await decide(writer(), request, async () => {});
+      expect(decision).toMatchObject(want);
+      expect(decision.reason).toMatch(/^New\. \(The answer also .* it was ignored\.\)$/u);
+    }
+    expect(fake.calls).toBe(3);
+  });
+});
 
 describe('openai writer: the request', () => {
   it('sends a strict JSON schema whose enums are exactly the allowed operations, candidates and folders', async () => {

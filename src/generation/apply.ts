@@ -62,14 +62,14 @@ export async function applyDecision(
   } else if (decision.operation === 'ADD_ARTICLE_TO_FOLDER') {
     const article = await articles.createArticle(
       workspaceId,
-      { ...decision.article!, parentFolderId: decision.parentFolderId!, origin: job.origin, generation },
+      { ...decision.article, parentFolderId: decision.parentFolderId, origin: job.origin, generation },
       tx,
     );
     await save(article.id);
     articleId = article.id;
   } else if (decision.operation === 'UPDATE_ARTICLE') {
-    await articles.updateArticle(workspaceId, decision.targetArticleId!, decision.article!, tx);
-    await save(decision.targetArticleId!);
+    await articles.updateArticle(workspaceId, decision.targetArticleId, decision.article, tx);
+    await save(decision.targetArticleId);
     articleId = decision.targetArticleId;
   } else {
     // DO_NOTHING writes no article, so the source backs none: linking it to the target would let a
@@ -79,7 +79,7 @@ export async function applyDecision(
 
   // The agent sees the new article's folder once the article is live (a draft's publish assigns it).
   if (!job.isDraft && decision.operation === 'ADD_ARTICLE_TO_FOLDER' && job.botId) {
-    await folders.assignToAgent(workspaceId, job.botId, decision.parentFolderId!, tx);
+    await folders.assignToAgent(workspaceId, job.botId, decision.parentFolderId, tx);
   }
   if (sourceId)
     await services.sources.recordOutcome(

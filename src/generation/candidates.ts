@@ -96,9 +96,13 @@ export async function findCandidates(
   return candidates;
 }
 
+/** Articles per folder whose titles and keywords describe what the folder holds. */
+const FOLDER_SAMPLE = 10;
+
 /**
- * Active folders with their path from the root, in tree order (stable across a batch); only those in
- * `scope` when given (an agent's folders).
+ * Active folders with their path from the root, in tree order (stable across a batch), each with what
+ * it already holds (a few article titles and their keywords): a folder's title alone often does not
+ * say what belongs in it. Only those in `scope` when given (an agent's folders).
  */
 export async function listFolderChoices(
   db: Queryable,
@@ -112,9 +116,19 @@ export async function listFolderChoices(
        UNION ALL
        SELECT f.id, t.path || ' / ' || f.title, f.description, t.active AND f.active, t.sort || ARRAY[f.created_at::text, f.id::text]
        FROM folders f JOIN tree t ON f.parent_id = t.id)
-     SELECT id, path, description FROM tree WHERE active AND ($3::uuid[] IS NULL OR id = ANY($3))
-     ORDER BY sort LIMIT $2`,
-    [workspaceId, FOLDER_LIMIT, scope ?? null],
+     SELECT t.id, t.path, t.description,
+       coalesce(held.titles, '{}') AS "articleTitles", coalesce(held.keywords, '{}') AS "articleKeywords"
+     FROM tree t
+     LEFT JOIN LATERAL (
+       SELECT array_agg(DISTINCT s.title) AS titles,
+         array_agg(DISTINCT k) FILTER (WHERE k IS NOT NULL) AS keywords
+       FROM (SELECT title, keywords FROM articles
+             WHERE workspace_id = $1 AND parent_folder_id = t.id AND NOT is_draft
+             ORDER BY updated_at DESC LIMIT $3) s
+       LEFT JOIN LATERAL unnest(s.keywords) AS k ON true) held ON true
+     WHERE t.active AND ($4::uuid[] IS NULL OR t.id = ANY($4))
+     ORDER BY t.sort LIMIT $2`,
+    [workspaceId, FOLDER_LIMIT, FOLDER_SAMPLE, scope ?? null],
   );
   return rows;
 }

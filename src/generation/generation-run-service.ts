@@ -89,6 +89,7 @@ export function createGenerationRunService(deps: GenerationRunDeps) {
         url: row.originalUrl,
         paragraphs: row.paragraphs,
         contentHash: row.contentHash,
+        breadcrumb: row.breadcrumb,
       },
       ...known,
     };

@@ -1,7 +1,9 @@
 // Error messages phrased to follow the field name ("documentIds must contain at least 1 item"), so every
-// validation error names the field at fault (API.md §1).
-import { z } from 'zod';
-import type { $ZodRawIssue } from 'zod/v4/core';
+// validation error names the field at fault (API.md §1). They belong to the HTTP validator only: set per
+// parse, not as zod's global config, so other parsers (the writer's answer check, config) see zod's own
+// issues whichever process role loaded this module.
+import type { FastifySchemaCompiler } from 'fastify';
+import { safeParse, type $ZodRawIssue, type $ZodType } from 'zod/v4/core';
 
 type Issue = $ZodRawIssue;
 
@@ -39,12 +41,25 @@ function describe(issue: Issue): string | undefined {
   }
 }
 
-let configured = false;
-export function configureZodMessages(): void {
-  if (configured) return;
-  configured = true;
-  z.config({ customError: (issue) => describe(issue) });
-}
+/**
+ * Fastify's validator for zod route schemas, with the messages above. Answers the issues in the shape
+ * Fastify gives the error handler (`error.validation`: instancePath and message).
+ */
+export const httpValidatorCompiler: FastifySchemaCompiler<$ZodType> =
+  ({ schema }) =>
+  (data) => {
+    const result = safeParse(schema, data, { error: describe });
+    if (result.success) return { value: result.data };
+    return {
+      error: result.error.issues.map((issue) => ({
+        keyword: issue.code,
+        instancePath: `/${issue.path.map(String).join('/')}`,
+        schemaPath: `#/${issue.path.map(String).join('/')}/${issue.code}`,
+        message: issue.message,
+        params: {},
+      })),
+    };
+  };
 
 /** `['documentIds', 2]` → `documentIds[2]`; `['a', 'b']` → `a.b`. */
 export function formatPath(path: readonly PropertyKey[]): string {

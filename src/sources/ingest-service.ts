@@ -90,6 +90,7 @@ export function createIngestService(pool: Pool, web: WebClient) {
           oldParagraphs: next.oldParagraphs,
           changed: next.changed,
           contentHash: hash,
+          breadcrumb: extracted.breadcrumb,
           etag: page.etag,
           lastModified: page.lastModified,
         },

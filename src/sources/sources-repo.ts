@@ -16,6 +16,10 @@ export interface SourceRow {
   paragraphs: string[];
   oldParagraphs: string[];
   contentHash: string | null;
+  /** The page's breadcrumb trail, root first; [] when it shows none. */
+  breadcrumb: string[];
+  /** Where the stored original is; null for web pages until one is stored. */
+  storageUrl: string | null;
   savedHash: string | null;
   etag: string | null;
   lastModified: string | null;
@@ -35,7 +39,7 @@ export interface SourceRow {
 const SOURCE_COLUMNS = `s.id, s.workspace_id AS "workspaceId", s.source_type AS "sourceType",
   s.external_id AS "externalId", s.original_url AS "originalUrl", s.title, s.mime_type AS "mimeType",
   s.object_type AS "objectType", s.english, s.baser, s.paragraphs, s.old_paragraphs AS "oldParagraphs",
-  s.content_hash AS "contentHash", s.saved_hash AS "savedHash", s.etag, s.last_modified AS "lastModified",
+  s.content_hash AS "contentHash", s.breadcrumb, s.storage_url AS "storageUrl", s.saved_hash AS "savedHash", s.etag, s.last_modified AS "lastModified",
   s.success, s.error, s.linked_job_id AS "linkedJobId", j.status AS "linkedJobStatus",
   s.linked_knowledge_id AS "linkedKnowledgeId", s.linked_operation AS "linkedOperation",
   s.linked_reason AS "linkedReason", s.changed, s.fetched_at AS "fetchedAt",
@@ -61,6 +65,7 @@ export interface NewContent {
   mimeType: string;
   paragraphs: string[];
   contentHash: string;
+  breadcrumb: string[];
   etag: string | null;
   lastModified: string | null;
 }
@@ -87,6 +92,8 @@ export interface SourceForJob {
   originalUrl: string;
   paragraphs: string[];
   contentHash: string | null;
+  /** The page's breadcrumb trail, root first; [] when it shows none. */
+  breadcrumb: string[];
   linkedKnowledgeId: string | null;
   /** Why the last fetch failed ('' when it did not). */
   error: string;
@@ -97,7 +104,7 @@ export function createSourcesRepo(db: Queryable) {
     async findForJob(workspaceId: string, id: string, tx: Queryable = db): Promise<SourceForJob | undefined> {
       const { rows } = await tx.query<SourceForJob>(
         `SELECT id, title, original_url AS "originalUrl", paragraphs, content_hash AS "contentHash",
-           linked_knowledge_id AS "linkedKnowledgeId", error
+           breadcrumb, linked_knowledge_id AS "linkedKnowledgeId", error
          FROM sources WHERE workspace_id = $1 AND id = $2`,
         [workspaceId, id],
       );
@@ -324,7 +331,7 @@ export function createSourcesRepo(db: Queryable) {
     ): Promise<void> {
       await tx.query(
         `UPDATE sources SET title = $3, mime_type = $4, paragraphs = $5, old_paragraphs = $6, content_hash = $7,
-           etag = $8, last_modified = $9, changed = $10, success = true, error = '', fetched_at = now(),
+           etag = $8, last_modified = $9, changed = $10, breadcrumb = $11, success = true, error = '', fetched_at = now(),
            updated_at = now()
          WHERE workspace_id = $1 AND id = $2`,
         [
@@ -338,6 +345,7 @@ export function createSourcesRepo(db: Queryable) {
           content.etag,
           content.lastModified,
           content.changed,
+          content.breadcrumb,
         ],
       );
     },

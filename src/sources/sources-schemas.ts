@@ -31,6 +31,7 @@ export const SourceSchema = z.object({
   linkedReason: z.string().nullable(),
   changed: z.boolean(),
   contentHash: z.string().nullable().describe('(ext) sha256 of the normalized text'),
+  storageUrl: z.string().nullable().describe('the stored original; null for web pages until one is stored'),
 });
 export type Source = z.infer<typeof SourceSchema>;
 

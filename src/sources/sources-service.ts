@@ -44,6 +44,7 @@ export const toSource = (row: SourceRow): Source => ({
   linkedReason: row.linkedReason,
   changed: row.changed,
   contentHash: row.contentHash,
+  storageUrl: row.storageUrl,
 });
 
 /** A URL Distill can fetch, or 400 naming the field. */

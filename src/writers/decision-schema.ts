@@ -91,15 +91,21 @@ export type ValidationResult = { ok: true; decision: Decision } | { ok: false; p
 
 const quote = (value: string) => JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
 
+/**
+ * One sentence per structural issue, decided by the issue's code (not its message, which depends on
+ * whatever error map zod is configured with), so the repair prompt is the same in every process.
+ */
 function describeShapeIssue(issue: z.core.$ZodIssue): string {
   const field = issue.path.map(String).join('.');
-  // zod 4 keeps no input in issues by default; its message says what it received.
-  if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) {
-    return `The field "${field}" is missing.`;
+  if (field === '') return 'The answer is not a decision object.';
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined
+        ? `The field "${field}" is missing.`
+        : `The field "${field}" is invalid: it must be ${issue.expected === 'array' || issue.expected === 'object' ? 'an' : 'a'} ${issue.expected}${issue.input === null ? ', not null' : ''}.`;
+    default:
+      return `The field "${field}" is invalid (${issue.code}).`;
   }
-  return field === ''
-    ? `The answer is not a decision object: ${issue.message}.`
-    : `The field "${field}" is invalid: ${issue.message}.`;
 }
 
 /** Trims, drops empty entries and case-insensitive duplicates, keeps the first spelling. */
@@ -151,14 +157,15 @@ function checkArticle(article: ArticleContent, problems: string[]): ArticleConte
 
 /**
  * Re-checks an answer against the request. On success the decision is normalized: strings trimmed,
- * empty and duplicate questions/keywords dropped, a known-but-irrelevant `parentFolderId` on
- * UPDATE/DO_NOTHING set to null, an empty reason replaced by a placeholder (a missing explanation
- * is not worth a failed job). Any ID that is not a candidate or folder of this request is rejected,
- * wherever it appears. `problem` lists every issue found, one sentence each, naming the valid choices,
- * so it serves both as the repair prompt and as the job's error.
+ * empty and duplicate questions/keywords dropped, an empty reason replaced by a placeholder (a missing
+ * explanation is not worth a failed job). A field the operation does not use (an article on DO_NOTHING,
+ * a target on ADD, a folder on UPDATE or DO_NOTHING) is dropped and the reason says so: the intent is
+ * usable, and a failed job would cost a second model call for nothing. An ID in a field the operation
+ * uses must be a candidate or folder of this request. `problem` lists every issue found, one sentence
+ * each, naming the valid choices, so it serves both as the repair prompt and as the job's error.
  */
 export function validateDecision(request: DecisionRequest, answer: unknown): ValidationResult {
-  const shape = AnswerShapeSchema.safeParse(answer);
+  const shape = AnswerShapeSchema.safeParse(answer, { reportInput: true });
   if (!shape.success) {
     const sentences = shape.error.issues.slice(0, 5).map(describeShapeIssue);
     return {
@@ -168,9 +175,10 @@ export function validateDecision(request: DecisionRequest, answer: unknown): Val
   }
   const raw = shape.data;
   const problems: string[] = [];
+  const dropped: string[] = [];
   const allowed = allowedOperationsOf(request);
-  const candidates = new Map(request.candidates.map((c) => [c.id, c]));
-  const folders = new Map(request.folders.map((f) => [f.id, f]));
+  const candidates = new Set(request.candidates.map((c) => c.id));
+  const folders = new Set(request.folders.map((f) => f.id));
   const candidateChoices =
     request.candidates.length === 0
       ? 'there are no candidate articles'
@@ -179,6 +187,10 @@ export function validateDecision(request: DecisionRequest, answer: unknown): Val
     request.folders.length === 0
       ? 'there are no folders'
       : `the folders are ${request.folders.map((f) => `${f.id} (${quote(f.path)})`).join(', ')}`;
+  const checkTarget = (target: string) => {
+    if (!candidates.has(target))
+      problems.push(`targetArticleId ${quote(target)} is not a candidate article; ${candidateChoices}.`);
+  };
 
   const operation = raw.operation as Operation;
   if (!allowed.includes(operation)) {
@@ -186,58 +198,76 @@ export function validateDecision(request: DecisionRequest, answer: unknown): Val
       `The operation ${quote(raw.operation)} is not allowed for this source; choose one of ${allowed.join(', ')}.`,
     );
   }
+  const reason = () => {
+    const given = raw.reason.trim() || 'No reason was given by the writer.';
+    return dropped.length === 0 ? given : `${given} (${dropped.join(' ')})`;
+  };
 
-  const target = raw.targetArticleId;
-  if (target !== null && !candidates.has(target)) {
-    problems.push(`targetArticleId ${quote(target)} is not a candidate article; ${candidateChoices}.`);
-  }
-  let parentFolderId = raw.parentFolderId;
-  if (parentFolderId !== null && !folders.has(parentFolderId)) {
-    problems.push(`parentFolderId ${quote(parentFolderId)} is not an existing folder; ${folderChoices}.`);
-  }
-
-  let article: ArticleContent | null = null;
+  let decision: Decision | undefined;
   switch (operation) {
-    case 'UPDATE_ARTICLE':
-      if (target === null) {
+    case 'UPDATE_ARTICLE': {
+      if (raw.targetArticleId === null) {
         problems.push(
           `UPDATE_ARTICLE needs targetArticleId set to the article to rewrite; ${candidateChoices}.`,
         );
-      }
+      } else checkTarget(raw.targetArticleId);
+      if (raw.parentFolderId !== null)
+        dropped.push('The answer also named a folder, which an update does not use; it was ignored.');
       if (raw.article === null) problems.push('UPDATE_ARTICLE needs the rewritten article in "article".');
-      parentFolderId = null;
+      const article = raw.article === null ? null : checkArticle(raw.article, problems);
+      if (article && raw.targetArticleId !== null)
+        decision = {
+          operation,
+          targetArticleId: raw.targetArticleId,
+          parentFolderId: null,
+          article,
+          reason: '',
+        };
       break;
-    case 'ADD_ARTICLE_TO_FOLDER':
+    }
+    case 'ADD_ARTICLE_TO_FOLDER': {
       if (raw.parentFolderId === null) {
         problems.push(`ADD_ARTICLE_TO_FOLDER needs parentFolderId set to a folder; ${folderChoices}.`);
+      } else if (!folders.has(raw.parentFolderId)) {
+        problems.push(
+          `parentFolderId ${quote(raw.parentFolderId)} is not an existing folder; ${folderChoices}.`,
+        );
       }
-      if (target !== null) {
-        problems.push('ADD_ARTICLE_TO_FOLDER creates a new article, so targetArticleId must be null.');
-      }
+      if (raw.targetArticleId !== null)
+        dropped.push(
+          'The answer also named a target article, which a new article does not use; it was ignored.',
+        );
       if (raw.article === null) problems.push('ADD_ARTICLE_TO_FOLDER needs the new article in "article".');
+      const article = raw.article === null ? null : checkArticle(raw.article, problems);
+      if (article && raw.parentFolderId !== null)
+        decision = {
+          operation,
+          targetArticleId: null,
+          parentFolderId: raw.parentFolderId,
+          article,
+          reason: '',
+        };
       break;
+    }
     case 'DO_NOTHING':
-      if (raw.article !== null) {
-        problems.push('DO_NOTHING changes no article, so "article" must be null.');
-      }
-      parentFolderId = null;
+      if (raw.targetArticleId !== null) checkTarget(raw.targetArticleId);
+      if (raw.article !== null)
+        dropped.push('The answer also carried an article, which DO_NOTHING does not save; it was ignored.');
+      if (raw.parentFolderId !== null)
+        dropped.push('The answer also named a folder, which DO_NOTHING does not use; it was ignored.');
+      decision = {
+        operation,
+        targetArticleId: raw.targetArticleId,
+        parentFolderId: null,
+        article: null,
+        reason: '',
+      };
       break;
     default:
       // Not an operation at all: already reported above.
       break;
   }
-  if (raw.article !== null && operation !== 'DO_NOTHING') article = checkArticle(raw.article, problems);
 
-  if (problems.length > 0) return { ok: false, problem: problems.join(' ') };
-  const reason = raw.reason.trim();
-  return {
-    ok: true,
-    decision: {
-      operation,
-      targetArticleId: target,
-      parentFolderId,
-      article,
-      reason: reason === '' ? 'No reason was given by the writer.' : reason,
-    },
-  };
+  if (problems.length > 0 || !decision) return { ok: false, problem: problems.join(' ') };
+  return { ok: true, decision: { ...decision, reason: reason() } };
 }

@@ -1,6 +1,7 @@
 // How the offline writer turns a page into an article without a model (DESIGN.md §4): the page's own
 // title, its leading blocks as the body, its headings as questions, its most frequent terms as
 // keywords. Extraction, not writing: the README says real generation needs a model.
+import { cleanTitle } from '../lib/page-title.js';
 import { topTerms } from './text-similarity.js';
 import type { ArticleContent, DecisionSource } from './writer.js';
 
@@ -31,12 +32,8 @@ function headingText(block: string): string | undefined {
 
 const isHeadingOnly = (block: string) => headingText(block) !== undefined && !block.includes('\n');
 
-/** "Refund policy | Acme Help" → "Refund policy": site names after a separator are not the subject. */
-function cleanPageTitle(title: string): string {
-  const plain = plainText(title);
-  const first = plain.split(/\s+[|–—·]\s+/u)[0]?.trim() ?? '';
-  return first.length >= 3 ? first : plain;
-}
+/** "Refund policy | Acme Help" → "Refund policy": the same rule as extraction's (lib/page-title.ts). */
+const cleanPageTitle = (title: string, url: string) => cleanTitle(plainText(title), { url });
 
 function titleFromUrl(url: string): string {
   try {
@@ -89,7 +86,7 @@ export function articleFromSource(source: DecisionSource): ArticleContent {
   const firstHeading = headings.find((h) => h !== undefined);
   const firstText = blocks.find((block) => !isHeadingOnly(block));
   const title =
-    cleanPageTitle(source.title) ||
+    cleanPageTitle(source.title, source.url) ||
     firstHeading ||
     (firstText ? firstWords(firstText, 8) : '') ||
     titleFromUrl(source.url) ||

@@ -6,27 +6,37 @@ import { sha256Hex } from '../lib/hashing.js';
 import type { Operation } from '../lib/operations.js';
 import { allowedOperationsOf } from './decision-schema.js';
 import { articleFromSource, plainText } from './offline-article.js';
-import { addVectors, cosine, termVector, topTerms, words, type TermVector } from './text-similarity.js';
-import { normalizeTreeRows } from './tree-proposal.js';
+import { pickFolder, type FolderPick } from './offline-folder.js';
+import {
+  aboutSameSubject,
+  addsNoFact,
+  contentWords,
+  isNavigationOnly,
+  notHelpSection,
+  onlyTriviallyDifferent,
+  withoutBoilerplate,
+} from './offline-signals.js';
+import { addVectors, cosine, termVector, type TermVector } from './text-similarity.js';
+import { offlineTree } from './offline-tree.js';
 import {
   NO_USAGE,
+  type ArticleContent,
   type CandidateArticle,
-  type Decision,
+  type DecisionAnswer,
   type DecisionRequest,
-  type FolderChoice,
-  type TreeTemplateRow,
+  type DecisionSource,
   type Writer,
   type WriterAnswer,
 } from './writer.js';
 
 /** Bump whenever the decision rules or the extraction change: it is part of the reuse key. */
-export const OFFLINE_PROMPT_VERSION = 'offline-1';
+export const OFFLINE_PROMPT_VERSION = 'offline-2';
 
 /**
  * Cosine similarity (title, body and questions; stop words out, light stemming) above which a
- * candidate is taken to be about the same subject as the page, so the page updates it rather than
- * becoming a new article. Measured on help-center pages: a page and a revision of it score 0.6–0.95,
- * two different articles of one help center 0.05–0.25.
+ * candidate about the same subject is taken to be the page's article, so the page updates it rather
+ * than becoming a new article. Measured on help-center pages: a page and a revision of it score
+ * 0.6–0.95, two different articles of one help center 0.05–0.25.
  */
 export const RELATED_SIMILARITY = 0.35;
 // The title names the subject: it weighs as much as a few sentences of body.
@@ -35,22 +45,19 @@ const TITLE_WEIGHT = 3;
 interface Scored {
   candidate: CandidateArticle;
   similarity: number;
+  /** The page says what the article says (word for word, or with a trivial addition). */
   sameContent: boolean;
+  /** About the article's subject, and similar enough to be its page. */
+  related: boolean;
+  /** Related, and the page adds no fact the article lacks (a rewording). */
+  covered: boolean;
 }
 
 /**
  * Text reduced to its words and numbers: markdown, punctuation, case and accents do not count as a
  * change, but every word does (including "not" and every digit).
  */
-function contentHash(text: string): string {
-  const normalized = text
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-  return sha256Hex(normalized);
-}
+const contentHash = (text: string) => sha256Hex(contentWords(text).join(' '));
 
 function articleVector(title: string, body: string, questions: string[]): TermVector {
   return addVectors(
@@ -62,125 +69,71 @@ function articleVector(title: string, body: string, questions: string[]): TermVe
 const fixed2 = (n: number) => n.toFixed(2);
 const quoted = (text: string) => `'${text}'`;
 
-function pickFolder(
-  source: string,
-  folders: FolderChoice[],
-): { folder: FolderChoice; score: number } | undefined {
-  const sourceVector = termVector(source);
-  let best: { folder: FolderChoice; score: number } | undefined;
-  for (const folder of folders) {
-    const score = cosine(sourceVector, termVector(`${folder.path}\n${folder.description}`));
-    if (!best || score > best.score) best = { folder, score };
-  }
-  return best;
+/** The page's text with and without its leading heading, boilerplate blocks out. */
+function pageTexts(source: DecisionSource): string[] {
+  const blocks = withoutBoilerplate(source.paragraphs);
+  const texts = [blocks.join('\n\n')];
+  if (/^\s{0,3}#/u.test(blocks[0] ?? '')) texts.push(blocks.slice(1).join('\n\n'));
+  return texts;
 }
 
-function offlineDecide(request: DecisionRequest): Decision {
+function scoreCandidates(request: DecisionRequest, written: ArticleContent): Scored[] {
+  const texts = pageTexts(request.source);
+  // The written body stands for the page only when it holds all of it (it keeps ~2,500 characters):
+  // otherwise a change past its end would look like no change.
+  const complete = contentWords(written.mainKnowledge).length >= contentWords(texts.at(-1)!).length;
+  const hashes = new Set(texts.map(contentHash));
+  if (complete) hashes.add(contentHash(written.mainKnowledge));
+  const sourceVector = articleVector(written.title, written.mainKnowledge, written.questions);
+  return request.candidates.map((candidate) => {
+    const body = candidate.mainKnowledge;
+    const similarity = cosine(sourceVector, articleVector(candidate.title, body, candidate.questions));
+    const exact = body.trim() !== '' && hashes.has(contentHash(body));
+    const sameSubject = aboutSameSubject(
+      {
+        title: candidate.title,
+        text: [candidate.title, body, ...candidate.questions, ...candidate.keywords].join('\n'),
+      },
+      { title: written.title, text: texts[0]! },
+    );
+    // The linked article is rewritten from any change of its own page; another article only from a
+    // change that adds something ("Slack" → "Microsoft Teams" is a new subject, not a trivial change).
+    const sameContent =
+      exact || (!candidate.linked && sameSubject && texts.some((t) => onlyTriviallyDifferent(t, body)));
+    const related = similarity >= RELATED_SIMILARITY && sameSubject;
+    return { candidate, similarity, sameContent, related, covered: related && addsNoFact(texts[0]!, body) };
+  });
+}
+
+interface Choice {
+  operation: Operation;
+  decision: () => DecisionAnswer;
+}
+
+function offlineDecide(request: DecisionRequest): DecisionAnswer {
   const { source } = request;
   const written = articleFromSource(source);
   const allowed = allowedOperationsOf(request);
-  const fullText = source.paragraphs.join('\n\n');
-
-  // What "the same content" means: the candidate's body equals what this writer extracts from the
-  // page, or the page's whole text (with or without its leading heading).
-  const sourceHashes = new Set([contentHash(written.mainKnowledge), contentHash(fullText)]);
-  if (/^\s{0,3}#/u.test(source.paragraphs[0] ?? '')) {
-    sourceHashes.add(contentHash(source.paragraphs.slice(1).join('\n\n')));
-  }
-  const sourceVector = articleVector(written.title, written.mainKnowledge, written.questions);
-  const scored: Scored[] = request.candidates.map((candidate) => ({
-    candidate,
-    similarity: cosine(
-      sourceVector,
-      articleVector(candidate.title, candidate.mainKnowledge, candidate.questions),
-    ),
-    sameContent:
-      candidate.mainKnowledge.trim() !== '' && sourceHashes.has(contentHash(candidate.mainKnowledge)),
-  }));
+  const scored = scoreCandidates(request, written);
+  const build = builders(request, written);
   const linked = scored.find((s) => s.candidate.linked);
-  const best = [...scored].sort((a, b) => b.similarity - a.similarity)[0];
-  const same = linked?.sameContent ? linked : scored.find((s) => s.sameContent);
-  const folderPick = pickFolder(`${`${written.title}\n`.repeat(TITLE_WEIGHT)}${fullText}`, request.folders);
+  const byScore = [...scored].sort((a, b) => b.similarity - a.similarity);
+  const same = linked?.sameContent ? linked : byScore.find((s) => !s.candidate.linked && s.sameContent);
 
-  const describe = (s: Scored) => `${quoted(s.candidate.title)} (similarity ${fixed2(s.similarity)})`;
-  const add = (why: string): Decision => ({
-    operation: 'ADD_ARTICLE_TO_FOLDER',
-    targetArticleId: null,
-    parentFolderId: folderPick?.folder.id ?? null,
-    article: written,
-    reason: folderPick
-      ? `Offline writer: ${why}, so a new article is extracted from the page into the folder ${quoted(folderPick.folder.path)}${folderPick.score > 0 ? ` (folder similarity ${fixed2(folderPick.score)})` : ' (no folder matched the page, so the first one is used)'}.`
-      : `Offline writer: ${why}, but there is no folder to add an article to.`,
-  });
-  const update = (target: Scored, why: string): Decision => ({
-    operation: 'UPDATE_ARTICLE',
-    targetArticleId: target.candidate.id,
-    parentFolderId: null,
-    article: written,
-    reason: `Offline writer: ${why}, so the article is rewritten from the page.`,
-  });
-  const nothing = (target: Scored | undefined, why: string): Decision => ({
-    operation: 'DO_NOTHING',
-    targetArticleId: target?.candidate.id ?? null,
-    parentFolderId: null,
-    article: null,
-    reason: `Offline writer: ${why}, so nothing changes.`,
-  });
+  if (written.mainKnowledge === '' && allowed.includes('DO_NOTHING'))
+    return build.nothing(undefined, 'the page has no text to extract an article from');
+  const notContent = notContentReason(source, scored);
+  if (notContent && allowed.includes('DO_NOTHING')) return build.nothing(undefined, notContent);
 
-  if (written.mainKnowledge === '') {
-    if (allowed.includes('DO_NOTHING'))
-      return nothing(undefined, 'the page has no text to extract an article from');
-  }
-
-  // The preferred decision first, then what to do when its operation is not allowed.
-  const options: { operation: Operation; decision: () => Decision }[] = [];
-  if (same) {
-    const why = `the page has the same content as ${describe(same)}`;
-    options.push(
-      { operation: 'DO_NOTHING', decision: () => nothing(same, why) },
-      { operation: 'UPDATE_ARTICLE', decision: () => update(same, `${why} but DO_NOTHING is not allowed`) },
-      { operation: 'ADD_ARTICLE_TO_FOLDER', decision: () => add(`${why} but only adding is allowed`) },
-    );
-  } else if (linked) {
-    const why = `the page is the source of ${describe(linked)} and its content changed`;
-    options.push(
-      { operation: 'UPDATE_ARTICLE', decision: () => update(linked, why) },
-      // An article from this page exists: a second one would duplicate it.
-      {
-        operation: 'DO_NOTHING',
-        decision: () => nothing(linked, `${why} but UPDATE_ARTICLE is not allowed`),
-      },
-      { operation: 'ADD_ARTICLE_TO_FOLDER', decision: () => add(`${why} but only adding is allowed`) },
-    );
-  } else if (best && best.similarity >= RELATED_SIMILARITY) {
-    const why = `the page matches ${describe(best)} but its content differs`;
-    options.push(
-      { operation: 'UPDATE_ARTICLE', decision: () => update(best, why) },
-      { operation: 'ADD_ARTICLE_TO_FOLDER', decision: () => add(`${why} and UPDATE_ARTICLE is not allowed`) },
-      {
-        operation: 'DO_NOTHING',
-        decision: () => nothing(best, `${why} but neither updating nor adding is allowed`),
-      },
-    );
-  } else {
-    const why = best
-      ? `no existing article covers the page (best match ${describe(best)}, below ${RELATED_SIMILARITY})`
-      : 'no existing article covers the page';
-    options.push(
-      { operation: 'ADD_ARTICLE_TO_FOLDER', decision: () => add(why) },
-      {
-        operation: 'DO_NOTHING',
-        decision: () => nothing(undefined, `${why} but ADD_ARTICLE_TO_FOLDER is not allowed`),
-      },
-    );
-    // Rewriting an unrelated article is the last resort, taken only when the caller allows nothing else.
-    if (best) {
-      options.push({
-        operation: 'UPDATE_ARTICLE',
-        decision: () =>
-          update(best, `${why}; only UPDATE_ARTICLE is allowed and ${describe(best)} is the closest article`),
-      });
-    }
+  let options: Choice[];
+  if (same) options = sameContentChoices(build, same, 'the page has the same content as');
+  else if (linked) options = linkedChoices(build, linked);
+  else {
+    const related = byScore.find((s) => s.related);
+    if (related?.covered)
+      options = sameContentChoices(build, related, 'the page says nothing that is not in');
+    else if (related) options = relatedChoices(build, related);
+    else options = newTopicChoices(build, byScore[0]);
   }
   const chosen = options.find((option) => allowed.includes(option.operation));
   if (chosen) return chosen.decision();
@@ -197,71 +150,120 @@ function offlineDecide(request: DecisionRequest): Decision {
   };
 }
 
-/** Topics named in the prompt: bullet lines, else the comma/"and"-separated list after a colon. */
-function topicsOf(prompt: string): string[] {
-  const bullets = prompt
-    .split('\n')
-    .map((line) => /^\s*(?:[-*•]|\d+[.)])\s+(.+)$/u.exec(line)?.[1])
-    .filter((line): line is string => line !== undefined);
-  const listText =
-    bullets.length > 0
-      ? bullets.join(',')
-      : prompt.includes(':')
-        ? prompt.slice(prompt.lastIndexOf(':') + 1)
-        : prompt;
-  const topics = listText
-    .split(/[,;\n]|\band\b|\bor\b|&/iu)
-    .map((part) =>
-      plainText(part)
-        .replace(/[.!?()"]+/gu, '')
-        .trim(),
-    )
-    .map((part) => part.replace(/^(?:the|a|an|our|their|its|your)\s+/iu, ''))
-    .filter(
-      (part) => part !== '' && words(part).length > 0 && part.split(/\s+/u).length <= 5 && part.length <= 40,
-    );
-  if (topics.length >= 2) return topics;
-  // No list in the prompt: its most frequent terms stand in for topics.
-  return topTerms(prompt, 5, 4);
+/** Why the page is no help content (a link list, a careers page); undefined when it is. */
+function notContentReason(source: DecisionSource, scored: Scored[]): string | undefined {
+  if (isNavigationOnly(source.paragraphs))
+    return 'the page only lists links to other pages, it has no content of its own';
+  const section = notHelpSection(source.url);
+  if (section && !scored.some((s) => s.related || s.candidate.linked))
+    return `the page is not help content (its address is in the site's /${section} section)`;
+  return undefined;
 }
 
-const capitalize = (text: string) => text[0]!.toUpperCase() + text.slice(1);
+const describe = (s: Scored) => `${quoted(s.candidate.title)} (similarity ${fixed2(s.similarity)})`;
 
-function offlineTree(initPrompt: string): TreeTemplateRow[] {
-  const seen = new Set(['getting started']);
-  const topics: string[] = [];
-  for (const topic of topicsOf(initPrompt).map(capitalize)) {
-    if (seen.has(topic.toLowerCase()) || topics.length >= 8) continue;
-    seen.add(topic.toLowerCase());
-    topics.push(topic);
-  }
-  const rows: TreeTemplateRow[] = [
+function builders(request: DecisionRequest, written: ArticleContent) {
+  const { source } = request;
+  const pageText = `${`${written.title}\n`.repeat(TITLE_WEIGHT)}${source.paragraphs.join('\n\n')}`;
+  const folderPick = pickFolder(source, pageText, request.folders);
+  const folderNote = (pick: FolderPick) =>
+    pick.named
+      ? " (the page's breadcrumb or address names it)"
+      : pick.similarity > 0
+        ? ` (folder similarity ${fixed2(pick.similarity)})`
+        : ' (no folder matched the page, so the first one is used)';
+  return {
+    add: (why: string): DecisionAnswer => ({
+      operation: 'ADD_ARTICLE_TO_FOLDER',
+      targetArticleId: null,
+      parentFolderId: folderPick?.folder.id ?? null,
+      article: written,
+      reason: folderPick
+        ? `Offline writer: ${why}, so a new article is extracted from the page into the folder ${quoted(folderPick.folder.path)}${folderNote(folderPick)}.`
+        : `Offline writer: ${why}, but there is no folder to add an article to.`,
+    }),
+    update: (target: Scored, why: string): DecisionAnswer => ({
+      operation: 'UPDATE_ARTICLE',
+      targetArticleId: target.candidate.id,
+      parentFolderId: null,
+      article: written,
+      reason: `Offline writer: ${why}, so the article is rewritten from the page.`,
+    }),
+    nothing: (target: Scored | undefined, why: string): DecisionAnswer => ({
+      operation: 'DO_NOTHING',
+      targetArticleId: target?.candidate.id ?? null,
+      parentFolderId: null,
+      article: null,
+      reason: `Offline writer: ${why}, so nothing changes.`,
+    }),
+  };
+}
+type Builders = ReturnType<typeof builders>;
+
+// The preferred decision first, then what to do when its operation is not allowed.
+function sameContentChoices(build: Builders, same: Scored, what: string): Choice[] {
+  const why = `${what} ${describe(same)}`;
+  return [
+    { operation: 'DO_NOTHING', decision: () => build.nothing(same, why) },
     {
-      type: 'folder',
-      folderPath: 'Getting started',
-      title: 'Getting started',
-      description: 'First steps and the basics every customer asks about.',
+      operation: 'UPDATE_ARTICLE',
+      decision: () => build.update(same, `${why} but DO_NOTHING is not allowed`),
     },
-    ...topics.map((topic): TreeTemplateRow => ({
-      type: 'folder',
-      folderPath: topic,
-      title: topic,
-      description: `Articles about ${topic.toLowerCase()}.`,
-    })),
-    {
-      type: 'article',
-      folderPath: 'Getting started',
-      title: 'Getting started',
-      description: 'An overview for new customers: what the service does and where to find help.',
-    },
-    ...topics.map((topic): TreeTemplateRow => ({
-      type: 'article',
-      folderPath: topic,
-      title: `${topic}: overview`,
-      description: `The essentials of ${topic.toLowerCase()}; a stub to fill in.`,
-    })),
+    { operation: 'ADD_ARTICLE_TO_FOLDER', decision: () => build.add(`${why} but only adding is allowed`) },
   ];
-  return normalizeTreeRows(rows);
+}
+
+function linkedChoices(build: Builders, linked: Scored): Choice[] {
+  const why = `the page is the source of ${describe(linked)} and its content changed`;
+  return [
+    { operation: 'UPDATE_ARTICLE', decision: () => build.update(linked, why) },
+    // An article from this page exists: a second one would duplicate it.
+    {
+      operation: 'DO_NOTHING',
+      decision: () => build.nothing(linked, `${why} but UPDATE_ARTICLE is not allowed`),
+    },
+    { operation: 'ADD_ARTICLE_TO_FOLDER', decision: () => build.add(`${why} but only adding is allowed`) },
+  ];
+}
+
+function relatedChoices(build: Builders, related: Scored): Choice[] {
+  const why = `the page is about the subject of ${describe(related)} and adds to it`;
+  return [
+    { operation: 'UPDATE_ARTICLE', decision: () => build.update(related, why) },
+    {
+      operation: 'ADD_ARTICLE_TO_FOLDER',
+      decision: () => build.add(`${why} and UPDATE_ARTICLE is not allowed`),
+    },
+    {
+      operation: 'DO_NOTHING',
+      decision: () => build.nothing(related, `${why} but neither updating nor adding is allowed`),
+    },
+  ];
+}
+
+function newTopicChoices(build: Builders, best: Scored | undefined): Choice[] {
+  const why = best
+    ? `no existing article is about the page's subject (closest ${describe(best)})`
+    : 'no existing article covers the page';
+  const options: Choice[] = [
+    { operation: 'ADD_ARTICLE_TO_FOLDER', decision: () => build.add(why) },
+    {
+      operation: 'DO_NOTHING',
+      decision: () => build.nothing(undefined, `${why} but ADD_ARTICLE_TO_FOLDER is not allowed`),
+    },
+  ];
+  // Rewriting an unrelated article is the last resort, taken only when the caller allows nothing else.
+  if (best) {
+    options.push({
+      operation: 'UPDATE_ARTICLE',
+      decision: () =>
+        build.update(
+          best,
+          `${why}; only UPDATE_ARTICLE is allowed and ${describe(best)} is the closest article`,
+        ),
+    });
+  }
+  return options;
 }
 
 export function createOfflineWriter(): Writer {

@@ -24,6 +24,10 @@ export interface FolderChoice {
   /** Titles from the root, joined with " / ". */
   path: string;
   description: string;
+  /** Titles of the live articles the folder holds (the most recent few); [] for an empty folder. */
+  articleTitles?: string[];
+  /** Their keywords, deduplicated. */
+  articleKeywords?: string[];
 }
 
 /** What the decision is about: a stored source, or candidate text given to the single-generate route. */
@@ -34,6 +38,8 @@ export interface DecisionSource {
   /** Markdown blocks, in page order. */
   paragraphs: string[];
   contentHash: string;
+  /** The page's breadcrumb trail (root first), a hint for the folder; absent for pasted text. */
+  breadcrumb?: string[];
 }
 
 export interface DecisionRequest {
@@ -48,15 +54,42 @@ export interface DecisionRequest {
   signal?: AbortSignal;
 }
 
-export interface Decision {
+/**
+ * A validated decision: each operation carries exactly the fields it uses (what validateDecision proves).
+ * `reason` is one sentence a reviewer can read.
+ */
+export type Decision =
+  | {
+      operation: 'ADD_ARTICLE_TO_FOLDER';
+      targetArticleId: null;
+      /** The folder for the new article. */
+      parentFolderId: string;
+      article: ArticleContent;
+      reason: string;
+    }
+  | {
+      operation: 'UPDATE_ARTICLE';
+      /** The candidate to rewrite. */
+      targetArticleId: string;
+      parentFolderId: null;
+      article: ArticleContent;
+      reason: string;
+    }
+  | {
+      operation: 'DO_NOTHING';
+      /** The candidate that already covers the source, if any. */
+      targetArticleId: string | null;
+      parentFolderId: null;
+      article: null;
+      reason: string;
+    };
+
+/** A decision as a writer answers it, before validation: any field may be set or null. */
+export interface DecisionAnswer {
   operation: Operation;
-  /** The candidate to rewrite (UPDATE_ARTICLE) or that already covers the source (DO_NOTHING); else null. */
   targetArticleId: string | null;
-  /** The folder for a new article (ADD_ARTICLE_TO_FOLDER); else null. */
   parentFolderId: string | null;
-  /** The article to write (ADD / UPDATE); null for DO_NOTHING. */
   article: ArticleContent | null;
-  /** One sentence a reviewer can read. */
   reason: string;
 }
 

@@ -12,8 +12,17 @@ export interface DomNode {
 export interface DomElement extends DomNode {
   outerHTML: string;
   innerHTML: string;
+  tagName: string;
+  parentElement: DomElement | null;
+  nextElementSibling: DomElement | null;
   getAttribute(name: string): string | null;
+  setAttribute(name: string, value: string): void;
+  removeAttribute(name: string): void;
+  hasAttribute(name: string): boolean;
   remove(): void;
+  before(...nodes: (DomElement | string)[]): void;
+  replaceWith(...nodes: (DomElement | string)[]): void;
+  contains(other: DomElement): boolean;
   closest(selector: string): DomElement | null;
   querySelector(selector: string): DomElement | null;
   querySelectorAll(selector: string): ArrayLike<DomElement>;
@@ -21,6 +30,7 @@ export interface DomElement extends DomNode {
 
 export interface DomDocument {
   body: DomElement | null;
+  createElement(tagName: string): DomElement;
   querySelector(selector: string): DomElement | null;
   querySelectorAll(selector: string): ArrayLike<DomElement>;
 }

@@ -1,19 +1,23 @@
-// Page → title + paragraphs (DESIGN.md §3). HTML: Readability (Firefox Reader View's algorithm) on a
-// linkedom DOM finds the main content, so navigation, headers and footers are left out; each block of it
-// (heading, paragraph, whole list, code block, table, quote) becomes one markdown paragraph via turndown.
-// Markdown and plain text pass through, split on blank lines.
+// Page → title + paragraphs (DESIGN.md §3). HTML: the site's chrome and widgets go first (page-chrome.ts),
+// then Readability (Firefox Reader View's algorithm) on a linkedom DOM finds the main content; each block
+// of it (heading, paragraph, whole list, code block, table, quote) becomes one markdown paragraph via
+// turndown, with absolute links. Markdown and plain text pass through, split on blank lines.
 import { Readability } from '@mozilla/readability';
 import TurndownService from 'turndown';
 import { tables } from 'turndown-plugin-gfm';
 import { sha256Hex } from '../../lib/hashing.js';
 import { parseDocument, type DomDocument, type DomElement, type DomNode } from './dom.js';
 import { FetchError } from './fetch-errors.js';
+import { removeChrome } from './page-chrome.js';
+import { breadcrumbTrail, mainHeading, pageTitle } from './page-meta.js';
 
 export interface Extracted {
   title: string;
   /** The media type without parameters, e.g. text/html. */
   mimeType: string;
   paragraphs: string[];
+  /** The page's breadcrumb trail, root first (without the page itself); [] when it shows none. */
+  breadcrumb: string[];
 }
 
 const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
@@ -58,6 +62,28 @@ const turndown = new TurndownService({
   emDelimiter: '*',
 });
 turndown.use(tables);
+// One space after a list marker ("- item", "1. item"); continuation lines indented to the item's text.
+turndown.addRule('listItem', {
+  filter: 'li',
+  replacement(content, node) {
+    const element = node as unknown as DomElement & {
+      parentNode: DomElement & { children: ArrayLike<unknown> };
+      nextSibling: unknown;
+    };
+    const parent = element.parentNode;
+    let prefix = '- ';
+    if (parent.nodeName === 'OL') {
+      const start = Number(parent.getAttribute('start') ?? '1');
+      const index = Array.prototype.indexOf.call(parent.children, node);
+      prefix = `${(Number.isFinite(start) ? start : 1) + index}. `;
+    }
+    const isParagraph = /\n$/u.test(content);
+    const body = content.replace(/^\n+|\n+$/gu, '') + (isParagraph ? '\n' : '');
+    return (
+      prefix + body.replace(/\n/gu, `\n${' '.repeat(prefix.length)}`) + (element.nextSibling ? '\n' : '')
+    );
+  },
+});
 turndown.remove(['script', 'style', 'noscript', 'iframe', 'form', 'button']);
 
 /** Blocks that become one paragraph each. */
@@ -112,10 +138,6 @@ const INLINE = new Set([
   'WBR',
 ]);
 const SKIP = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'IFRAME', 'SVG', 'HR', 'BUTTON', 'FORM']);
-// Boilerplate removed before Readability runs, for short pages where its scoring keeps everything.
-const BOILERPLATE =
-  'script, style, noscript, template, nav, aside, [role="navigation"], [role="banner"], [role="contentinfo"], [aria-hidden="true"]';
-
 function toMarkdown(html: string): string {
   return turndown
     .turndown(html)
@@ -162,31 +184,56 @@ function collectBlocks(root: DomNode): string[] {
 
 const escapeText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-function metaTitle(document: DomDocument): string {
-  const og = document.querySelector('meta[property="og:title"]')?.getAttribute('content');
-  const title = document.querySelector('title')?.textContent;
-  const h1 = document.querySelector('h1')?.textContent;
-  return clean(og ?? '') || clean(title ?? '') || clean(h1 ?? '');
+function readability(document: DomDocument) {
+  // Readability mutates the document it is given.
+  return new Readability(document, { charThreshold: 200, keepClasses: true }).parse();
 }
 
-function extractHtml(html: string): { title: string; paragraphs: string[] } {
+/** Has words: not just markup, an image without a description, or the "( )" an image leaves behind. */
+function hasText(markdown: string): boolean {
+  const text = markdown
+    .replace(/!\[\s*\]\([^)]*\)/gu, ' ')
+    .replace(/\[\s*\]\([^)]*\)/gu, ' ')
+    .replace(/\]\([^)]*\)/gu, ']');
+  return /[\p{L}\p{N}]/u.test(text);
+}
+
+export interface MainContent {
+  title: string;
+  /** The page's h1, as the article's heading. */
+  heading: string;
+  breadcrumb: string[];
+  /** What Readability chose as the main content (HTML). */
+  readabilityHtml: string;
+  /** That content as markdown blocks: the markdown path, which must lose none of its text. */
+  paragraphs: string[];
+}
+
+export function mainContent(html: string, url: URL): MainContent {
   const document = parseDocument(html);
-  const title = metaTitle(document);
-  for (const element of Array.from(document.querySelectorAll(BOILERPLATE))) element.remove();
-  // A page header or footer (not one inside the article) is site chrome.
-  for (const element of Array.from(document.querySelectorAll('header, footer'))) {
-    if (!element.closest('article, main, [role="main"]')) element.remove();
-  }
+  const title = pageTitle(document, url);
+  const heading = mainHeading(document);
+  const breadcrumb = breadcrumbTrail(document, title || heading);
+  removeChrome(document, url);
   const fallbackBody = document.body?.innerHTML ?? '';
-  // Readability mutates the document it is given.
-  const article = new Readability(document, { charThreshold: 200 }).parse();
-  const content = parseDocument(
-    `<!doctype html><html><body>${article?.content ?? fallbackBody}</body></html>`,
-  );
+  const article = readability(document);
+  const readabilityHtml = article?.content ?? fallbackBody;
+  const content = parseDocument(`<!doctype html><html><body>${readabilityHtml}</body></html>`);
   const paragraphs = collectBlocks(
     content.body ?? { nodeType: 1, nodeName: 'BODY', textContent: '', childNodes: [] },
-  ).filter((paragraph) => clean(paragraph));
-  return { title: title || clean(article?.title ?? ''), paragraphs };
+  ).filter(hasText);
+  return { title: title || clean(article?.title ?? ''), heading, breadcrumb, readabilityHtml, paragraphs };
+}
+
+const headingText = (block: string) => /^#{1,6}\s+(.+)$/u.exec(block.split('\n')[0] ?? '')?.[1]?.trim();
+
+function extractHtml(html: string, url: URL): { title: string; paragraphs: string[]; breadcrumb: string[] } {
+  const { title, heading, breadcrumb, paragraphs } = mainContent(html, url);
+  // Readability sets aside the heading that repeats the title; the article keeps it.
+  const key = (text: string | undefined) => (text ?? '').toLowerCase();
+  const hasHeading = paragraphs.some((p) => key(headingText(p)) === key(heading));
+  if (heading && key(heading) === key(title) && !hasHeading) paragraphs.unshift(`# ${heading}`);
+  return { title, paragraphs, breadcrumb };
 }
 
 // --- Markdown and plain text --------------------------------------------------------------------------
@@ -237,8 +284,9 @@ export function extractContent(body: Buffer, contentType: string, url: URL): Ext
   }
   let title: string;
   let paragraphs: string[];
+  let breadcrumb: string[] = [];
   if (HTML_TYPES.has(type)) {
-    ({ title, paragraphs } = extractHtml(decode(body, charset, true)));
+    ({ title, paragraphs, breadcrumb } = extractHtml(decode(body, charset, true), url));
   } else if (MARKDOWN_TYPES.has(type) || TEXT_TYPES.has(type)) {
     paragraphs = splitBlocks(decode(body, charset, false));
     title = MARKDOWN_TYPES.has(type)
@@ -255,5 +303,5 @@ export function extractContent(body: Buffer, contentType: string, url: URL): Ext
       'empty-content',
       `No readable text was found on ${url.href}; the page may be empty or need JavaScript to show its content.`,
     );
-  return { title: (title || fallbackTitle(url)).slice(0, 500), mimeType: type, paragraphs };
+  return { title: (title || fallbackTitle(url)).slice(0, 500), mimeType: type, paragraphs, breadcrumb };
 }
