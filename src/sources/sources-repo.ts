@@ -95,6 +95,10 @@ export interface SourceForJob {
   /** The page's breadcrumb trail, root first; [] when it shows none. */
   breadcrumb: string[];
   linkedKnowledgeId: string | null;
+  /** The content hash the linked article was last saved from (the change rule's reference). */
+  savedHash: string | null;
+  /** The linked article's title when it exists and is live (not a draft); null otherwise. */
+  linkedLiveTitle: string | null;
   /** Why the last fetch failed ('' when it did not). */
   error: string;
 }
@@ -103,9 +107,12 @@ export function createSourcesRepo(db: Queryable) {
   return {
     async findForJob(workspaceId: string, id: string, tx: Queryable = db): Promise<SourceForJob | undefined> {
       const { rows } = await tx.query<SourceForJob>(
-        `SELECT id, title, original_url AS "originalUrl", paragraphs, content_hash AS "contentHash",
-           breadcrumb, linked_knowledge_id AS "linkedKnowledgeId", error
-         FROM sources WHERE workspace_id = $1 AND id = $2`,
+        `SELECT s.id, s.title, s.original_url AS "originalUrl", s.paragraphs, s.content_hash AS "contentHash",
+           s.breadcrumb, s.linked_knowledge_id AS "linkedKnowledgeId", s.saved_hash AS "savedHash",
+           a.title AS "linkedLiveTitle", s.error
+         FROM sources s
+         LEFT JOIN articles a ON a.workspace_id = s.workspace_id AND a.id = s.linked_knowledge_id AND NOT a.is_draft
+         WHERE s.workspace_id = $1 AND s.id = $2`,
         [workspaceId, id],
       );
       return rows[0];
