@@ -9,7 +9,7 @@ import { startFakeOpenAI, type FakeOpenAI } from './helpers/fake-openai.js';
 import { startFixtureServer, type Fixture } from './helpers/fixture-server.js';
 import { bulkBatch, hashOf, insertSource, waitForJobs, type WireJob } from './helpers/generation.js';
 import { knowledge, type WireArticle } from './helpers/knowledge.js';
-import { expectRerun, rerunScenario } from './helpers/rerun-scenario.js';
+import { countDrafts, expectRerun, rerunScenario } from './helpers/rerun-scenario.js';
 
 let fake: FakeOpenAI;
 let site: Fixture;
@@ -59,14 +59,6 @@ async function generate(
   return { job: job!, batch: batch.body as Batch };
 }
 
-async function draftCount(key: TestKey): Promise<number> {
-  const { rows } = await ctx.deps.pool.query<{ count: number }>(
-    'SELECT count(*)::int AS count FROM articles WHERE workspace_id = $1 AND is_draft',
-    [key.workspaceId],
-  );
-  return rows[0]!.count;
-}
-
 describe('skip rule', () => {
   it('completes an unchanged linked source DO_NOTHING of its article, without a model call or a draft', async () => {
     const key = await ctx.createKey();
@@ -81,7 +73,7 @@ describe('skip rule', () => {
       skipped: true,
       reused: false,
     });
-    expect(await draftCount(key)).toBe(0);
+    expect(await countDrafts(ctx, key)).toBe(0);
     const one = await ctx.http().get(`/v2/knowledge/public/jobs/${job.id}`).set(key.header);
     expect(one.body).toMatchObject({ skipped: true, hcArticleId: article.id });
     expect(batch.counts).toMatchObject({ completed: 1, skipped: 1, reused: 0, calledModel: 0 });

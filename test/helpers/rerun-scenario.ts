@@ -35,7 +35,8 @@ export interface RerunResult {
   articleIds: string[];
 }
 
-async function countDrafts(ctx: TestContext, key: TestKey): Promise<number> {
+/** Draft articles of the workspace (published and rejected ones included). */
+export async function countDrafts(ctx: TestContext, key: TestKey): Promise<number> {
   const { rows } = await ctx.deps.pool.query<{ count: number }>(
     'SELECT count(*)::int AS count FROM articles WHERE workspace_id = $1 AND is_draft',
     [key.workspaceId],
