@@ -85,6 +85,8 @@ describe('configuration', () => {
         'embeddedPgPort',
         'jobLockMs',
         'corsOrigins',
+        'workspaceMaxQueuedJobs',
+        'workspaceMaxTokensPerDay',
       ]),
     );
   });

@@ -21,6 +21,9 @@ export interface BatchRow extends NewBatch {
   completed: number;
   failed: number;
   reused: number;
+  skipped: number;
+  calledModel: number;
+  modelCalls: number;
   adds: number;
   updates: number;
   noOps: number;
@@ -41,6 +44,9 @@ const BATCH_SELECT = `SELECT b.id, b.restricted_ops AS "restrictedOps", b.is_dra
       count(*) FILTER (WHERE k.status = 'COMPLETED')::int AS completed,
       count(*) FILTER (WHERE k.status = 'FAILED')::int AS failed,
       count(*) FILTER (WHERE k.status = 'COMPLETED' AND k.reused)::int AS reused,
+      count(*) FILTER (WHERE k.status = 'COMPLETED' AND k.skipped)::int AS skipped,
+      count(*) FILTER (WHERE k.model_calls > 0)::int AS "calledModel",
+      coalesce(sum(k.model_calls), 0)::int AS "modelCalls",
       count(*) FILTER (WHERE k.status = 'COMPLETED' AND k.operation = 'ADD_ARTICLE_TO_FOLDER')::int AS adds,
       count(*) FILTER (WHERE k.status = 'COMPLETED' AND k.operation = 'UPDATE_ARTICLE')::int AS updates,
       count(*) FILTER (WHERE k.status = 'COMPLETED' AND k.operation = 'DO_NOTHING')::int AS "noOps",

@@ -32,12 +32,21 @@ export const BatchSchema = z.object({
     completed: Count,
     failed: Count,
     reused: Count.describe('completed jobs that reused an identical earlier decision'),
+    skipped: Count.describe(
+      'completed jobs whose linked source is unchanged since its live article was saved from it (no decision)',
+    ),
+    calledModel: Count.describe('jobs, of any status, that made at least one model call'),
   }),
   operations: z
     .object({ ADD_ARTICLE_TO_FOLDER: Count, UPDATE_ARTICLE: Count, DO_NOTHING: Count })
     .describe('completed jobs by the operation chosen'),
   drafts: Count.describe('draft articles written by the batch’s jobs'),
-  usage: z.object({ promptTokens: Count, completionTokens: Count, cachedTokens: Count }),
+  usage: z.object({
+    promptTokens: Count,
+    completionTokens: Count,
+    cachedTokens: Count,
+    modelCalls: Count.describe('model calls of the batch’s jobs (a repaired answer is two)'),
+  }),
 });
 export type Batch = z.infer<typeof BatchSchema>;
 

@@ -44,6 +44,8 @@ export function toBatch(row: BatchRow): Batch {
       completed: row.completed,
       failed: row.failed,
       reused: row.reused,
+      skipped: row.skipped,
+      calledModel: row.calledModel,
     },
     operations: { ADD_ARTICLE_TO_FOLDER: row.adds, UPDATE_ARTICLE: row.updates, DO_NOTHING: row.noOps },
     drafts: row.drafts,
@@ -51,6 +53,7 @@ export function toBatch(row: BatchRow): Batch {
       promptTokens: row.promptTokens,
       completionTokens: row.completionTokens,
       cachedTokens: row.cachedTokens,
+      modelCalls: row.modelCalls,
     },
   };
 }

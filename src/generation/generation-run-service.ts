@@ -33,6 +33,8 @@ interface JobInput {
   source: DecisionSource;
   sourceHash: string | null;
   linkedArticleId: string | null;
+  /** The live article the source's current content was saved to, when there is one: nothing to decide. */
+  unchangedSince?: { articleId: string; title: string };
 }
 
 /** A decision to write: made now, or reused from an earlier job with the same key. */
@@ -43,7 +45,7 @@ interface Decided {
   earlier: { articleId: string | null } | undefined;
 }
 
-export type GenerationOutcome = 'completed' | 'reused' | 'finished-already';
+export type GenerationOutcome = 'completed' | 'reused' | 'skipped' | 'finished-already';
 
 /** Candidate text given to the single-generate route, shaped like a source. */
 function textSource(text: string, id: string | null): DecisionSource {
@@ -76,6 +78,14 @@ export function createGenerationRunService(deps: GenerationRunDeps) {
     if (!row) throw JobError.permanent('the source was deleted after the job was queued');
     const known = { sourceHash: row.contentHash, linkedArticleId: row.linkedKnowledgeId };
     if (work.candidateKnowledge) return { source: textSource(work.candidateKnowledge, row.id), ...known };
+    // The skip rule: the live article was saved from exactly this content, so any decision would only
+    // restate it (docs/api.md "skipped"). The reuse key cannot see this: it changes with every candidate.
+    const unchanged =
+      !work.force &&
+      row.linkedKnowledgeId !== null &&
+      row.linkedLiveTitle !== null &&
+      row.contentHash !== null &&
+      row.contentHash === row.savedHash;
     if (!row.contentHash || row.paragraphs.length === 0)
       throw JobError.permanent(
         row.error
@@ -92,7 +102,36 @@ export function createGenerationRunService(deps: GenerationRunDeps) {
         breadcrumb: row.breadcrumb,
       },
       ...known,
+      ...(unchanged && {
+        unchangedSince: { articleId: row.linkedKnowledgeId!, title: row.linkedLiveTitle! },
+      }),
     };
+  }
+
+  /** Completes a job that needs no decision: DO_NOTHING of the linked article, no model call, no draft. */
+  async function completeSkipped(
+    work: JobWork,
+    input: JobInput,
+    since: { articleId: string; title: string },
+  ): Promise<GenerationOutcome> {
+    return withTransaction(pool, async (tx) => {
+      if (!(await jobs.lockRunning(work.id, tx))) return 'finished-already';
+      await jobs.complete(
+        work.id,
+        {
+          operation: 'DO_NOTHING',
+          reason: `unchanged since '${since.title}' was saved from it`,
+          articleId: since.articleId,
+          decision: null,
+          decisionKey: null,
+          sourceHashRead: input.sourceHash,
+          reused: false,
+          skipped: true,
+        },
+        tx,
+      );
+      return 'skipped';
+    });
   }
 
   /**
@@ -156,6 +195,7 @@ export function createGenerationRunService(deps: GenerationRunDeps) {
     ): Promise<GenerationOutcome> {
       const work = attempt.row;
       const input = await loadInput(work);
+      if (input.unchangedSince) return completeSkipped(work, input, input.unchangedSince);
       const scope = await agentFolderIds(pool, work.workspaceId, work.botId);
       const request: DecisionRequest = {
         source: input.source,

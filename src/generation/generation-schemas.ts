@@ -72,6 +72,11 @@ export const JobSchema = z.object({
   error: z.string().nullable().describe('(ext)'),
   attempts: z.number().int().describe('(ext)'),
   reused: z.boolean().describe('(ext) an identical earlier decision was reused without a model call'),
+  skipped: z
+    .boolean()
+    .describe(
+      '(ext) no decision was needed: the linked source is unchanged since its live article was saved from it',
+    ),
   usage: z
     .object({
       promptTokens: z.number().int(),

@@ -31,6 +31,8 @@ export function toJob(row: JobRow): Job {
     error: row.error,
     attempts: row.attempts,
     reused: row.reused,
+    // The status-change notification carries it (migration 0090); a trigger that does not send it means false.
+    skipped: row.skipped ?? false,
     usage: {
       promptTokens: row.promptTokens,
       completionTokens: row.completionTokens,

@@ -18,6 +18,8 @@ export interface JobRow {
   attempts: number;
   isDraft: boolean;
   reused: boolean;
+  /** Completed without a decision: the linked source is unchanged since its live article was saved from it. */
+  skipped: boolean;
   promptTokens: number;
   completionTokens: number;
   cachedTokens: number;
@@ -55,7 +57,7 @@ export interface JobParams {
 }
 
 const JOB_COLUMNS = `id, workspace_id AS "workspaceId", source_id AS "sourceId", status, operation, reason,
-  article_id AS "articleId", error, attempts, is_draft AS "isDraft", reused, prompt_tokens AS "promptTokens",
+  article_id AS "articleId", error, attempts, is_draft AS "isDraft", reused, skipped, prompt_tokens AS "promptTokens",
   completion_tokens AS "completionTokens", cached_tokens AS "cachedTokens", created_at AS "createdAt",
   started_at AS "startedAt", completed_at AS "completedAt", batch_id AS "batchId"`;
 
@@ -75,7 +77,8 @@ const ADD_USAGE = prepared(
 );
 const COMPLETE = prepared(
   `UPDATE knowledge_jobs SET status = 'COMPLETED', operation = $2, reason = $3, article_id = $4, decision = $5,
-     decision_key = $6, source_hash_read = $7, reused = $8, error = NULL, completed_at = now(), updated_at = now()
+     decision_key = $6, source_hash_read = $7, reused = $8, skipped = $9, error = NULL, completed_at = now(),
+     updated_at = now()
    WHERE id = $1`,
 );
 const FIND_REUSABLE = prepared(
@@ -162,10 +165,12 @@ export function createJobsRepo(db: Queryable) {
         operation: Operation;
         reason: string;
         articleId: string | null;
-        decision: Decision;
-        decisionKey: string;
+        /** Null for a skipped job: it made no decision, so none can be reused from it. */
+        decision: Decision | null;
+        decisionKey: string | null;
         sourceHashRead: string | null;
         reused: boolean;
+        skipped?: boolean;
       },
       tx: Queryable = db,
     ): Promise<void> {
@@ -176,10 +181,11 @@ export function createJobsRepo(db: Queryable) {
           outcome.operation,
           outcome.reason,
           outcome.articleId,
-          JSON.stringify(outcome.decision),
+          outcome.decision && JSON.stringify(outcome.decision),
           outcome.decisionKey,
           outcome.sourceHashRead,
           outcome.reused,
+          outcome.skipped ?? false,
         ],
       });
     },

@@ -101,15 +101,22 @@ export interface SourceForJob {
   /** The page's breadcrumb trail, a hint for the folder of a new article. */
   breadcrumb: string[];
   linkedKnowledgeId: string | null;
+  /** The content hash the linked article was last saved from (the change rule's reference). */
+  savedHash: string | null;
+  /** The linked article's title when it exists and is live (not a draft); null otherwise. */
+  linkedLiveTitle: string | null;
   /** Why the last fetch failed ('' when it did not). */
   error: string;
 }
 
 // Every generate job reads its source and records its outcome: parsed once per connection (lib/db.ts).
 const FIND_FOR_JOB = prepared(
-  `SELECT id, title, original_url AS "originalUrl", paragraphs, content_hash AS "contentHash", breadcrumb,
-     linked_knowledge_id AS "linkedKnowledgeId", error
-   FROM sources WHERE workspace_id = $1 AND id = $2`,
+  `SELECT s.id, s.title, s.original_url AS "originalUrl", s.paragraphs, s.content_hash AS "contentHash",
+     s.breadcrumb, s.linked_knowledge_id AS "linkedKnowledgeId", s.saved_hash AS "savedHash",
+     a.title AS "linkedLiveTitle", s.error
+   FROM sources s
+   LEFT JOIN articles a ON a.workspace_id = s.workspace_id AND a.id = s.linked_knowledge_id AND NOT a.is_draft
+   WHERE s.workspace_id = $1 AND s.id = $2`,
 );
 const RECORD_OUTCOME = prepared(
   `UPDATE sources SET linked_operation = $3, linked_reason = $4, updated_at = now()
