@@ -73,11 +73,22 @@ const ADD_USAGE = prepared(
    SELECT workspace_id, (now() AT TIME ZONE 'UTC')::date, $2::bigint + $3::bigint FROM job
    ON CONFLICT (workspace_id, day) DO UPDATE SET tokens = workspace_model_usage.tokens + EXCLUDED.tokens`,
 );
+// COMPLETED only while IN_PROGRESS (the caller checks the count: 0 = another run finished it), with the
+// usage of the attempt's model calls added in the same statement, to the job and to the workspace's day.
 const COMPLETE = prepared(
-  `UPDATE knowledge_jobs SET status = 'COMPLETED', operation = $2, reason = $3, article_id = $4, decision = $5,
-     decision_key = $6, source_hash_read = $7, reused = $8, error = NULL, completed_at = now(), updated_at = now()
-   WHERE id = $1`,
+  `WITH job AS (
+     UPDATE knowledge_jobs SET status = 'COMPLETED', operation = $2, reason = $3, article_id = $4, decision = $5,
+       decision_key = $6, source_hash_read = $7, reused = $8, error = NULL, completed_at = now(), updated_at = now(),
+       model_calls = model_calls + $9, prompt_tokens = prompt_tokens + $10,
+       completion_tokens = completion_tokens + $11, cached_tokens = cached_tokens + $12
+     WHERE id = $1 AND status = 'IN_PROGRESS' RETURNING workspace_id),
+   day AS (
+     INSERT INTO workspace_model_usage (workspace_id, day, tokens)
+     SELECT workspace_id, (now() AT TIME ZONE 'UTC')::date, $10::bigint + $11::bigint FROM job WHERE $9 > 0
+     ON CONFLICT (workspace_id, day) DO UPDATE SET tokens = workspace_model_usage.tokens + EXCLUDED.tokens)
+   SELECT 1 FROM job`,
 );
+const LOCK_RUNNING = prepared('SELECT status FROM knowledge_jobs WHERE id = $1 FOR UPDATE');
 const FIND_REUSABLE = prepared(
   `SELECT id, decision, article_id AS "articleId" FROM knowledge_jobs
    WHERE workspace_id = $1 AND decision_key = $2 AND status = 'COMPLETED' AND decision IS NOT NULL
@@ -132,10 +143,7 @@ export function createJobsRepo(db: Queryable) {
 
     /** Locks the row for the rest of the transaction; false when it is no longer IN_PROGRESS. */
     async lockRunning(id: string, tx: Queryable): Promise<boolean> {
-      const { rows } = await tx.query<{ status: string }>(
-        'SELECT status FROM knowledge_jobs WHERE id = $1 FOR UPDATE',
-        [id],
-      );
+      const { rows } = await tx.query<{ status: string }>({ ...LOCK_RUNNING, values: [id] });
       return rows[0]?.status === 'IN_PROGRESS';
     },
 
@@ -156,6 +164,10 @@ export function createJobsRepo(db: Queryable) {
       });
     },
 
+    /**
+     * COMPLETED with the outcome and the usage of `calls` model calls; false (nothing written) when the
+     * row is no longer IN_PROGRESS.
+     */
     async complete(
       id: string,
       outcome: {
@@ -167,9 +179,10 @@ export function createJobsRepo(db: Queryable) {
         sourceHashRead: string | null;
         reused: boolean;
       },
+      usage: { calls: number } & Usage,
       tx: Queryable = db,
-    ): Promise<void> {
-      await tx.query({
+    ): Promise<boolean> {
+      const { rowCount } = await tx.query({
         ...COMPLETE,
         values: [
           id,
@@ -180,8 +193,13 @@ export function createJobsRepo(db: Queryable) {
           outcome.decisionKey,
           outcome.sourceHashRead,
           outcome.reused,
+          usage.calls,
+          usage.promptTokens,
+          usage.completionTokens,
+          usage.cachedTokens,
         ],
       });
+      return (rowCount ?? 0) > 0;
     },
 
     /**
