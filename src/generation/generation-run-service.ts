@@ -30,8 +30,8 @@ export interface GenerationRunDeps {
   writer: Writer;
   articles: ArticlesService;
   folders: FoldersService;
-  /** The job's source: its content, and the outcome recorded on it. */
-  sources: Pick<SourcesService, 'contentForJob' | 'recordOutcome'>;
+  /** The outcome recorded on the job's source (its content comes with the started row). */
+  sources: Pick<SourcesService, 'recordOutcome'>;
   /** Counts model calls and tokens (distill_model_*). */
   metrics?: Pick<Metrics, 'recordModelCall'>;
 }
@@ -80,7 +80,7 @@ export function createGenerationRunService(deps: GenerationRunDeps) {
         sourceHash: null,
         linkedArticleId: null,
       };
-    const row = work.sourceId ? await sources.contentForJob(work.workspaceId, work.sourceId) : undefined;
+    const row = work.source;
     if (!row) throw JobError.permanent('the source was deleted after the job was queued');
     const known = { sourceHash: row.contentHash, linkedArticleId: row.linkedKnowledgeId };
     if (work.candidateKnowledge) return { source: textSource(work.candidateKnowledge, row.id), ...known };

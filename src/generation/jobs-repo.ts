@@ -1,5 +1,6 @@
 import { prepared, type Queryable } from '../lib/db.js';
 import type { JobStatus, Operation } from '../lib/operations.js';
+import { sourceForJobColumn, type SourceForJob } from '../sources/sources-repo.js';
 import type { Decision, Usage } from '../writers/writer.js';
 
 /** Where a job's text comes from: a stored source, candidate text, or an inbox event (docs/api.md §4). */
@@ -37,6 +38,8 @@ export interface JobWork extends JobRow {
   instructions: string;
   botId: string | null;
   force: boolean;
+  /** The job's source as the start read it (null when the job has none or it was deleted). */
+  source: SourceForJob | null;
 }
 
 export interface NewJob {
@@ -59,9 +62,13 @@ const JOB_COLUMNS = `id, workspace_id AS "workspaceId", source_id AS "sourceId",
   completion_tokens AS "completionTokens", cached_tokens AS "cachedTokens", created_at AS "createdAt",
   started_at AS "startedAt", completed_at AS "completedAt", batch_id AS "batchId"`;
 
-/** What a started job returns (the job framework's startColumns for the generate queue). */
+/**
+ * What a started job returns (the job framework's startColumns for the generate queue): the job, and its
+ * source read in the same statement.
+ */
 export const WORK_COLUMNS = `${JOB_COLUMNS}, origin, candidate_knowledge AS "candidateKnowledge", hc_event_id AS "hcEventId",
-  allowed_ops AS "allowedOps", instructions, bot_id AS "botId", force`;
+  allowed_ops AS "allowedOps", instructions, bot_id AS "botId", force,
+  ${sourceForJobColumn('knowledge_jobs')} AS source`;
 
 // What every generate job runs, parsed once per connection (lib/db.ts, prepared).
 const ADD_USAGE = prepared(
