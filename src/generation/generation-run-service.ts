@@ -10,7 +10,15 @@ import type { Metrics } from '../lib/metrics.js';
 import type { ArticlesService } from '../knowledge/articles-service.js';
 import type { FoldersService } from '../knowledge/folders-service.js';
 import type { SourcesService } from '../sources/sources-service.js';
-import type { Decision, DecisionRequest, DecisionSource, FolderChoice, Writer } from '../writers/writer.js';
+import {
+  NO_USAGE,
+  type Decision,
+  type DecisionRequest,
+  type DecisionSource,
+  type FolderChoice,
+  type Usage,
+  type Writer,
+} from '../writers/writer.js';
 import { applyDecision } from './apply.js';
 import { agentFolderIds, findCandidates, listFolderChoices } from './candidates.js';
 import { decide, decisionKey } from './decide.js';
@@ -22,8 +30,8 @@ export interface GenerationRunDeps {
   writer: Writer;
   articles: ArticlesService;
   folders: FoldersService;
-  /** The job's source: its content, and the outcome recorded on it. */
-  sources: Pick<SourcesService, 'contentForJob' | 'recordOutcome'>;
+  /** The outcome recorded on the job's source (its content comes with the started row). */
+  sources: Pick<SourcesService, 'recordOutcome'>;
   /** Counts model calls and tokens (distill_model_*). */
   metrics?: Pick<Metrics, 'recordModelCall'>;
 }
@@ -74,7 +82,7 @@ export function createGenerationRunService(deps: GenerationRunDeps) {
         sourceHash: null,
         linkedArticleId: null,
       };
-    const row = work.sourceId ? await sources.contentForJob(work.workspaceId, work.sourceId) : undefined;
+    const row = work.source;
     if (!row) throw JobError.permanent('the source was deleted after the job was queued');
     const known = { sourceHash: row.contentHash, linkedArticleId: row.linkedKnowledgeId };
     if (work.candidateKnowledge) return { source: textSource(work.candidateKnowledge, row.id), ...known };
@@ -114,24 +122,22 @@ export function createGenerationRunService(deps: GenerationRunDeps) {
     input: JobInput,
     since: { articleId: string; title: string },
   ): Promise<GenerationOutcome> {
-    return withTransaction(pool, async (tx) => {
-      if (!(await jobs.lockRunning(work.id, tx))) return 'finished-already';
-      await jobs.complete(
-        work.id,
-        {
-          operation: 'DO_NOTHING',
-          reason: `unchanged since '${since.title}' was saved from it`,
-          articleId: since.articleId,
-          decision: null,
-          decisionKey: null,
-          sourceHashRead: input.sourceHash,
-          reused: false,
-          skipped: true,
-        },
-        tx,
-      );
-      return 'skipped';
-    });
+    // The completing update counts only a row still IN_PROGRESS: a duplicate run finds it done.
+    const completed = await jobs.complete(
+      work.id,
+      {
+        operation: 'DO_NOTHING',
+        reason: `unchanged since '${since.title}' was saved from it`,
+        articleId: since.articleId,
+        decision: null,
+        decisionKey: null,
+        sourceHashRead: input.sourceHash,
+        reused: false,
+        skipped: true,
+      },
+      { calls: 0, ...NO_USAGE },
+    );
+    return completed ? 'skipped' : 'finished-already';
   }
 
   /**
@@ -145,16 +151,21 @@ export function createGenerationRunService(deps: GenerationRunDeps) {
     return listFolderChoices(pool, work.workspaceId, scope);
   }
 
-  async function makeDecision(work: JobWork, request: DecisionRequest): Promise<Decided> {
+  async function makeDecision(work: JobWork, request: DecisionRequest, tally: UsageTally): Promise<Decided> {
     const key = decisionKey(request, { botId: work.botId }, writer);
     const earlier = work.force ? undefined : await jobs.findReusable(work.workspaceId, key);
     if (earlier) return { decision: earlier.decision, reason: earlier.decision.reason, key, earlier };
-    const result = await decide(writer, request, (usage) => {
+    const result = await decide(writer, request, async (usage) => {
       metrics?.recordModelCall(writer, usage);
-      return jobs.addUsage(work.id, usage);
+      tally.calls.push(usage);
     });
     const reason = [result.decision.reason, ...result.trimNotes.map((note) => `(${note})`)].join(' ');
     return { decision: result.decision, reason, key, earlier: undefined };
+  }
+
+  /** The attempt's model calls when it ends without completing: each is added on its own, as it was made. */
+  async function recordUsage(work: JobWork, tally: UsageTally): Promise<void> {
+    for (const usage of tally.calls.splice(0)) await jobs.addUsage(work.id, usage);
   }
 
   /**
@@ -210,28 +221,67 @@ export function createGenerationRunService(deps: GenerationRunDeps) {
         instructions: work.instructions,
         signal: attempt.signal,
       };
-      const decided = await makeDecision(work, request);
-      return withTransaction(pool, async (tx) => {
-        // A job writes at most once: a re-run after a crash or a duplicate delivery finds the row finished.
-        if (!(await jobs.lockRunning(work.id, tx))) return 'finished-already';
-        const articleId = await write(tx, work, input, decided);
-        await jobs.complete(
-          work.id,
-          {
-            operation: decided.decision.operation,
-            reason: decided.reason,
-            articleId,
-            decision: decided.decision,
-            decisionKey: decided.key,
-            sourceHashRead: input.sourceHash,
-            reused: Boolean(decided.earlier),
-          },
-          tx,
-        );
-        return decided.earlier ? 'reused' : 'completed';
-      });
+      const tally: UsageTally = { calls: [] };
+      try {
+        const decided = await makeDecision(work, request, tally);
+        return await withTransaction(pool, (tx) => complete(tx, work, input, decided, tally));
+      } catch (error) {
+        // The original error decides the outcome; a database refusing this would refuse its record too.
+        await recordUsage(work, tally).catch(() => undefined);
+        if (error === FINISHED_ALREADY) return 'finished-already';
+        throw error;
+      }
     },
   };
+
+  /** Writes the decision and COMPLETED with the attempt's usage, in `tx`; throws FINISHED_ALREADY to roll back. */
+  async function complete(
+    tx: PoolClient,
+    work: JobWork,
+    input: JobInput,
+    decided: Decided,
+    tally: UsageTally,
+  ): Promise<GenerationOutcome> {
+    // A job writes at most once: a re-run after a crash or a duplicate delivery finds the row finished.
+    // A live write locks the row first; a draft is written idempotently (by its job id), so the completing
+    // update's status check is enough, and the rollback undoes the draft of a run that lost the race.
+    if (!work.isDraft && !(await jobs.lockRunning(work.id, tx))) throw FINISHED_ALREADY;
+    const articleId = await write(tx, work, input, decided);
+    const done = await jobs.complete(
+      work.id,
+      {
+        operation: decided.decision.operation,
+        reason: decided.reason,
+        articleId,
+        decision: decided.decision,
+        decisionKey: decided.key,
+        sourceHashRead: input.sourceHash,
+        reused: Boolean(decided.earlier),
+      },
+      sumUsage(tally),
+      tx,
+    );
+    if (!done) throw FINISHED_ALREADY;
+    return decided.earlier ? 'reused' : 'completed';
+  }
 }
+
+/** The model calls of one attempt, added to the job when it completes (or one by one when it does not). */
+interface UsageTally {
+  calls: Usage[];
+}
+
+function sumUsage(tally: UsageTally): { calls: number } & Usage {
+  const sum = { calls: tally.calls.length, ...NO_USAGE };
+  for (const usage of tally.calls) {
+    sum.promptTokens += usage.promptTokens;
+    sum.completionTokens += usage.completionTokens;
+    sum.cachedTokens += usage.cachedTokens;
+  }
+  return sum;
+}
+
+/** Thrown inside the completing transaction when another run already finished the job. */
+const FINISHED_ALREADY = new Error('the job was finished by another run');
 
 export type GenerationRunService = ReturnType<typeof createGenerationRunService>;

@@ -1,5 +1,6 @@
 import { prepared, type Queryable } from '../lib/db.js';
 import type { JobStatus, Operation } from '../lib/operations.js';
+import { sourceForJobColumn, type SourceForJob } from '../sources/sources-repo.js';
 import type { Decision, Usage } from '../writers/writer.js';
 
 /** Where a job's text comes from: a stored source, candidate text, or an inbox event (docs/api.md §4). */
@@ -39,6 +40,8 @@ export interface JobWork extends JobRow {
   instructions: string;
   botId: string | null;
   force: boolean;
+  /** The job's source as the start read it (null when the job has none or it was deleted). */
+  source: SourceForJob | null;
 }
 
 export interface NewJob {
@@ -61,9 +64,13 @@ const JOB_COLUMNS = `id, workspace_id AS "workspaceId", source_id AS "sourceId",
   completion_tokens AS "completionTokens", cached_tokens AS "cachedTokens", created_at AS "createdAt",
   started_at AS "startedAt", completed_at AS "completedAt", batch_id AS "batchId"`;
 
-/** What a started job returns (the job framework's startColumns for the generate queue). */
+/**
+ * What a started job returns (the job framework's startColumns for the generate queue): the job, and its
+ * source read in the same statement.
+ */
 export const WORK_COLUMNS = `${JOB_COLUMNS}, origin, candidate_knowledge AS "candidateKnowledge", hc_event_id AS "hcEventId",
-  allowed_ops AS "allowedOps", instructions, bot_id AS "botId", force`;
+  allowed_ops AS "allowedOps", instructions, bot_id AS "botId", force,
+  ${sourceForJobColumn('knowledge_jobs')} AS source`;
 
 // What every generate job runs, parsed once per connection (lib/db.ts, prepared).
 const ADD_USAGE = prepared(
@@ -75,12 +82,22 @@ const ADD_USAGE = prepared(
    SELECT workspace_id, (now() AT TIME ZONE 'UTC')::date, $2::bigint + $3::bigint FROM job
    ON CONFLICT (workspace_id, day) DO UPDATE SET tokens = workspace_model_usage.tokens + EXCLUDED.tokens`,
 );
+// COMPLETED only while IN_PROGRESS (the caller checks the count: 0 = another run finished it), with the
+// usage of the attempt's model calls added in the same statement, to the job and to the workspace's day.
 const COMPLETE = prepared(
-  `UPDATE knowledge_jobs SET status = 'COMPLETED', operation = $2, reason = $3, article_id = $4, decision = $5,
-     decision_key = $6, source_hash_read = $7, reused = $8, skipped = $9, error = NULL, completed_at = now(),
-     updated_at = now()
-   WHERE id = $1`,
+  `WITH job AS (
+     UPDATE knowledge_jobs SET status = 'COMPLETED', operation = $2, reason = $3, article_id = $4, decision = $5,
+       decision_key = $6, source_hash_read = $7, reused = $8, skipped = $13, error = NULL, completed_at = now(), updated_at = now(),
+       model_calls = model_calls + $9, prompt_tokens = prompt_tokens + $10,
+       completion_tokens = completion_tokens + $11, cached_tokens = cached_tokens + $12
+     WHERE id = $1 AND status = 'IN_PROGRESS' RETURNING workspace_id),
+   day AS (
+     INSERT INTO workspace_model_usage (workspace_id, day, tokens)
+     SELECT workspace_id, (now() AT TIME ZONE 'UTC')::date, $10::bigint + $11::bigint FROM job WHERE $9 > 0
+     ON CONFLICT (workspace_id, day) DO UPDATE SET tokens = workspace_model_usage.tokens + EXCLUDED.tokens)
+   SELECT 1 FROM job`,
 );
+const LOCK_RUNNING = prepared('SELECT status FROM knowledge_jobs WHERE id = $1 FOR UPDATE');
 const FIND_REUSABLE = prepared(
   `SELECT id, decision, article_id AS "articleId" FROM knowledge_jobs
    WHERE workspace_id = $1 AND decision_key = $2 AND status = 'COMPLETED' AND decision IS NOT NULL
@@ -135,10 +152,7 @@ export function createJobsRepo(db: Queryable) {
 
     /** Locks the row for the rest of the transaction; false when it is no longer IN_PROGRESS. */
     async lockRunning(id: string, tx: Queryable): Promise<boolean> {
-      const { rows } = await tx.query<{ status: string }>(
-        'SELECT status FROM knowledge_jobs WHERE id = $1 FOR UPDATE',
-        [id],
-      );
+      const { rows } = await tx.query<{ status: string }>({ ...LOCK_RUNNING, values: [id] });
       return rows[0]?.status === 'IN_PROGRESS';
     },
 
@@ -159,6 +173,10 @@ export function createJobsRepo(db: Queryable) {
       });
     },
 
+    /**
+     * COMPLETED with the outcome and the usage of `calls` model calls; false (nothing written) when the
+     * row is no longer IN_PROGRESS.
+     */
     async complete(
       id: string,
       outcome: {
@@ -172,9 +190,10 @@ export function createJobsRepo(db: Queryable) {
         reused: boolean;
         skipped?: boolean;
       },
+      usage: { calls: number } & Usage,
       tx: Queryable = db,
-    ): Promise<void> {
-      await tx.query({
+    ): Promise<boolean> {
+      const { rowCount } = await tx.query({
         ...COMPLETE,
         values: [
           id,
@@ -185,9 +204,14 @@ export function createJobsRepo(db: Queryable) {
           outcome.decisionKey,
           outcome.sourceHashRead,
           outcome.reused,
+          usage.calls,
+          usage.promptTokens,
+          usage.completionTokens,
+          usage.cachedTokens,
           outcome.skipped ?? false,
         ],
       });
+      return (rowCount ?? 0) > 0;
     },
 
     /**

@@ -85,8 +85,7 @@ export function createArticlesPublishing(store: ArticlesStore, hooks: PublishHoo
     tx?: Tx,
   ): Promise<Article> {
     return inTransaction(tx, async (tx) => {
-      const existing = await repo.findByJob(workspaceId, input.backgroundJobId, tx);
-      if (existing) return toArticle(existing);
+      // A re-run of the same job gets the draft of the first run: insertArticle's conflict on the job id.
       const generation: GenerationFields = {
         sourceDocumentId: input.sourceDocumentId,
         operation: input.operation,

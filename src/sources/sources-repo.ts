@@ -109,27 +109,28 @@ export interface SourceForJob {
   error: string;
 }
 
-// Every generate job reads its source and records its outcome: parsed once per connection (lib/db.ts).
-const FIND_FOR_JOB = prepared(
-  `SELECT s.id, s.title, s.original_url AS "originalUrl", s.paragraphs, s.content_hash AS "contentHash",
-     s.breadcrumb, s.linked_knowledge_id AS "linkedKnowledgeId", s.saved_hash AS "savedHash",
-     a.title AS "linkedLiveTitle", s.error
-   FROM sources s
-   LEFT JOIN articles a ON a.workspace_id = s.workspace_id AND a.id = s.linked_knowledge_id AND NOT a.is_draft
-   WHERE s.workspace_id = $1 AND s.id = $2`,
-);
+// Every generate job records its outcome on its source: parsed once per connection (lib/db.ts).
 const RECORD_OUTCOME = prepared(
   `UPDATE sources SET linked_operation = $3, linked_reason = $4, updated_at = now()
    WHERE workspace_id = $1 AND id = $2`,
 );
 
+/**
+ * SourceForJob as a JSON value inside a statement over `jobTable` (a job row with `workspace_id` and
+ * `source_id`); null when there is no such source. The generate job's start returns it (WORK_COLUMNS in
+ * generation/jobs-repo.ts), so a job and its source come in one round trip; the columns stay defined here.
+ */
+export function sourceForJobColumn(jobTable: string): string {
+  return `(SELECT json_build_object('id', s.id, 'title', s.title, 'originalUrl', s.original_url,
+     'paragraphs', to_json(s.paragraphs), 'contentHash', s.content_hash, 'breadcrumb', to_json(s.breadcrumb),
+     'linkedKnowledgeId', s.linked_knowledge_id, 'savedHash', s.saved_hash, 'error', s.error,
+     'linkedLiveTitle', (SELECT a.title FROM articles a
+       WHERE a.workspace_id = s.workspace_id AND a.id = s.linked_knowledge_id AND NOT a.is_draft))
+   FROM sources s WHERE s.workspace_id = ${jobTable}.workspace_id AND s.id = ${jobTable}.source_id)`;
+}
+
 export function createSourcesRepo(db: Queryable) {
   return {
-    async findForJob(workspaceId: string, id: string, tx: Queryable = db): Promise<SourceForJob | undefined> {
-      const { rows } = await tx.query<SourceForJob>({ ...FIND_FOR_JOB, values: [workspaceId, id] });
-      return rows[0];
-    },
-
     /** The source's `linkedOperation` and `linkedReason`: what the last generation decided, and why. */
     async recordOutcome(
       workspaceId: string,

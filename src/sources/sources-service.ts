@@ -131,9 +131,6 @@ export function createSourcesService(
   }
 
   return {
-    /** What a knowledge job decides on (generation reads sources through this, never by SQL). */
-    contentForJob: (workspaceId: string, id: string) => repo.findForJob(workspaceId, id),
-
     /** What the last generation from the source decided, in the job's transaction. */
     recordOutcome: (
       workspaceId: string,

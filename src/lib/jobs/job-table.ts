@@ -2,7 +2,7 @@
 // BullMQ job id), `workspace_id`, `status` (PENDING → IN_PROGRESS → COMPLETED | FAILED), `attempts`,
 // `error`, `started_at`, `completed_at`, `updated_at`. Table names are checked by defineJob before they
 // reach SQL text.
-import type { Queryable } from '../db.js';
+import { prepared, type Queryable } from '../db.js';
 
 export interface StartedRow {
   id: string;
@@ -12,19 +12,29 @@ export interface StartedRow {
 export type RowPresence = 'finished' | 'other-workspace' | 'missing';
 
 export function createJobTable(table: string, db: Queryable) {
+  // Every job runs it: a named prepared statement per select list (lib/db.ts, prepared).
+  const startStatements = new Map<string, ReturnType<typeof prepared>>();
+  const startStatement = (columns: string) => {
+    let statement = startStatements.get(columns);
+    if (!statement) {
+      statement = prepared(
+        `UPDATE ${table} SET status = 'IN_PROGRESS', attempts = attempts + 1, error = NULL,
+           started_at = coalesce(started_at, now()), updated_at = now()
+         WHERE id = $1 AND workspace_id = $2 AND status IN ('PENDING', 'IN_PROGRESS')
+         RETURNING ${columns}`,
+      );
+      startStatements.set(columns, statement);
+    }
+    return statement;
+  };
+
   return {
     /**
      * PENDING/IN_PROGRESS → IN_PROGRESS with one more attempt, returning `columns` in the same round trip.
      * Undefined when there is nothing to run (see presence()).
      */
     async start<S>(id: string, workspaceId: string, columns: string): Promise<S | undefined> {
-      const { rows } = await db.query<S & object>(
-        `UPDATE ${table} SET status = 'IN_PROGRESS', attempts = attempts + 1, error = NULL,
-           started_at = coalesce(started_at, now()), updated_at = now()
-         WHERE id = $1 AND workspace_id = $2 AND status IN ('PENDING', 'IN_PROGRESS')
-         RETURNING ${columns}`,
-        [id, workspaceId],
-      );
+      const { rows } = await db.query<S & object>({ ...startStatement(columns), values: [id, workspaceId] });
       return rows[0];
     },
 
