@@ -143,6 +143,30 @@ describe('review console, end to end in Chromium', () => {
     await expect(preview.textContent()).resolves.toContain('[image: chart]');
     await browser.screenshot(page, '05-edit');
     await page.getByRole('button', { name: 'Save & publish' }).click();
+    // Publishing waits a few seconds: Undo keeps the draft (edits saved) and reopens it.
+    const pending = page.locator('.toast-pending', { hasText: 'Publishing “Refunds and returns”' });
+    await pending.waitFor();
+    await expect(queueRow('Refunds').count()).resolves.toBe(0);
+    await browser.screenshot(page, '05b-publish-undo');
+    await pending.getByRole('button', { name: 'Undo' }).click();
+    await queueRow('Refunds').waitFor();
+    await page.getByRole('heading', { name: 'Refunds and returns' }).waitFor();
+    const refundsDraftId = await queueRow('Refunds').getAttribute('data-draft-id');
+    const draftNow = async () =>
+      (
+        await ctx
+          .http()
+          .post('/v2/hc-articles/ids/public')
+          .set(key.header)
+          .send({ articleIds: [refundsDraftId] })
+      ).body[0] as { title: string; isDraftPublished: boolean };
+    await new Promise((resolve) => setTimeout(resolve, 6000));
+    await expect(queueRow('Refunds').count()).resolves.toBe(1);
+    await expect(draftNow()).resolves.toMatchObject({
+      title: 'Refunds and returns',
+      isDraftPublished: false,
+    });
+    await page.keyboard.press('p');
     await page.getByText('Published “Refunds and returns”').waitFor();
 
     // 6. Reject another (r), with a reason.
@@ -165,6 +189,7 @@ describe('review console, end to end in Chromium', () => {
       .locator('input[type=checkbox]')
       .click({ modifiers: ['Shift'] });
     await page.getByRole('button', { name: `Publish ${rest}` }).click();
+    await page.locator('.toast-pending', { hasText: `Publishing ${rest} drafts` }).waitFor();
     await page.locator('.bulk-summary', { hasText: `published ${rest}` }).waitFor();
     await browser.screenshot(page, '06-bulk-published');
     await page.getByRole('button', { name: 'Done' }).click();
@@ -190,8 +215,21 @@ describe('review console, end to end in Chromium', () => {
     await panel.getByRole('link', { name: /drafts →/ }).click();
     await queueRow('Refunds').waitFor();
     await page.getByRole('region', { name: 'Body diff' }).locator('td.add mark', { hasText: '45' }).waitFor();
+    // Leaving the page while a publish waits sends it first.
+    const updateId = await queueRow('Refunds').getAttribute('data-draft-id');
     await page.keyboard.press('p');
-    await page.getByText(/Published “Refunds/).waitFor();
+    await page.locator('.toast-pending', { hasText: 'Publishing “Refunds' }).waitFor();
+    await page.reload();
+    await expect
+      .poll(async () => {
+        const response = await ctx
+          .http()
+          .post('/v2/hc-articles/ids/public')
+          .set(key.header)
+          .send({ articleIds: [updateId] });
+        return (response.body[0] as { isDraftPublished: boolean }).isDraftPublished;
+      })
+      .toBe(true);
 
     // 10. The source is no longer changed.
     await page.getByRole('navigation').getByRole('link', { name: 'Sources' }).click();
