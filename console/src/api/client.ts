@@ -160,7 +160,7 @@ export class ApiClient {
     cursor?: string;
     limit?: number;
   }) =>
-    this.request<SourceList & { documents: SourceHealth[] }>(
+    this.request<{ documents: (SourceList['documents'][number] & SourceHealth)[]; hasMore: boolean }>(
       'GET',
       `/v2/documents/public${queryString(query)}`,
     );

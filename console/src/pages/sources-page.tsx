@@ -8,6 +8,7 @@ import { BatchById, RegeneratePanel } from './regenerate-panel.js';
 import { reportsHealth, SourceRow, type ListedSource } from './source-row.js';
 import { IngestPanel } from './source-tools.js';
 import { useAction } from '../ui/use-action.js';
+import { usePagedList, type Page } from '../ui/use-paged-list.js';
 
 interface SourceFilters {
   changed: boolean;
@@ -37,20 +38,16 @@ export function SourcesPage() {
     suspect: false,
     title: '',
   });
-  const [sources, setSources] = useState<ListedSource[]>([]);
   // Gone/suspect filters show once the server reports source health (and hide if it rejects them).
   const [health, setHealth] = useState(false);
-  const [hasMore, setHasMore] = useState(false);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
   const [checked, setChecked] = useState<Set<string>>(new Set());
   const [notice, setNotice] = useState<string | null>(null);
   const [batchId, setBatchId] = useState<string | null>(null);
   const [regenerate, setRegenerate] = useState<RegenerateStep | null>(null);
   const { busy, error: actionError, setError: setActionError, run: act } = useAction();
 
-  const load = useCallback(
-    async (cursor?: string) => {
+  const fetchPage = useCallback(
+    async (cursor?: string): Promise<Page<ListedSource>> => {
       try {
         const page = await client.sources({
           changed: filters.changed || undefined,
@@ -62,22 +59,17 @@ export function SourcesPage() {
           cursor,
         });
         if (page.documents.some(reportsHealth)) setHealth(true);
-        setSources((previous) => (cursor ? [...previous, ...page.documents] : page.documents));
-        setHasMore(page.hasMore);
-        setError(null);
+        return { items: page.documents, hasMore: page.hasMore };
       } catch (failure) {
-        if (rejectsHealth(failure)) {
-          setHealth(false);
-          setFilters((previous) => ({ ...previous, gone: false, suspect: false }));
-          return;
-        }
-        setError(failure);
-      } finally {
-        setLoading(false);
+        if (!rejectsHealth(failure)) throw failure;
+        setHealth(false);
+        setFilters((previous) => ({ ...previous, gone: false, suspect: false }));
+        return { items: [], hasMore: false };
       }
     },
     [client, filters.changed, filters.failed, filters.gone, filters.suspect, filters.title],
   );
+  const { items: sources, hasMore, loading, error, load, loadMore } = usePagedList(fetchPage);
   useEffect(() => {
     const timer = setTimeout(() => void load(), 250);
     return () => clearTimeout(timer);
@@ -237,7 +229,7 @@ export function SourcesPage() {
           </tbody>
         </table>
       )}
-      {hasMore && <Button onClick={() => void load(sources.at(-1)?.id)}>Load more</Button>}
+      {hasMore && <Button onClick={() => void loadMore()}>Load more</Button>}
     </div>
   );
 }
