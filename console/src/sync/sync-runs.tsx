@@ -1,18 +1,15 @@
 // Sync runs: "Sync now" (every web source: refresh, then drafts for what changed) and the recent runs
 // with their status and counts, read again every few seconds while one is still going.
-import { useCallback, useEffect, useState } from 'react';
-import { ApiError } from '../api/client.js';
+import { useCallback, useEffect } from 'react';
 import type { SyncRun } from '../api/sync-types.js';
 import { formatTime } from '../lib/format.js';
 import { Button, Empty, ErrorNote, WriteButton } from '../ui/common.js';
 import { useSession } from '../ui/session-context.js';
 import { useAction } from '../ui/use-action.js';
+import { useLoaded } from './use-loaded.js';
 
 export const RUN_POLL_MS = 3000;
 const finished = (run: SyncRun) => run.status === 'COMPLETED' || run.status === 'FAILED';
-
-/** A 404 on a list route: the server predates sync and webhooks (its routes are not there). */
-export const isMissingRoute = (error: unknown) => error instanceof ApiError && error.status === 404;
 
 function RunRow({ run }: { run: SyncRun }) {
   const { counts } = run;
@@ -49,22 +46,10 @@ function RunRow({ run }: { run: SyncRun }) {
 
 export function SyncRuns({ onMissing }: { onMissing: () => void }) {
   const { client } = useSession();
-  const [runs, setRuns] = useState<SyncRun[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const { busy, error: actionError, setError: setActionError, run: act } = useAction();
 
-  const load = useCallback(async () => {
-    try {
-      setRuns((await client.syncRuns()).runs);
-      setError(null);
-    } catch (failure) {
-      if (isMissingRoute(failure)) onMissing();
-      else setError(failure);
-    }
-  }, [client, onMissing]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const read = useCallback(async () => (await client.syncRuns()).runs, [client]);
+  const { data: runs, error, load } = useLoaded(read, onMissing);
 
   const going = runs?.some((run) => !finished(run)) ?? false;
   useEffect(() => {

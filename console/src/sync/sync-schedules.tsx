@@ -1,34 +1,21 @@
 // Sync schedules: the list (cron, timezone, next run, last run), create one (name, cron, timezone) and
 // delete one. The server validates the cron expression and names it when it is wrong.
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { SyncSchedule } from '../api/sync-types.js';
+import { useCallback, useState, type FormEvent } from 'react';
 import { formatTime } from '../lib/format.js';
 import { Empty, ErrorNote, WriteButton } from '../ui/common.js';
 import { useSession } from '../ui/session-context.js';
 import { useAction } from '../ui/use-action.js';
-import { isMissingRoute } from './sync-runs.js';
+import { useLoaded } from './use-loaded.js';
 
 const browserTimezone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
 export function SyncSchedules({ onMissing }: { onMissing: () => void }) {
   const { client } = useSession();
-  const [schedules, setSchedules] = useState<SyncSchedule[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [form, setForm] = useState({ name: '', cron: '0 6 * * *', timezone: browserTimezone() });
   const { busy, error: actionError, setError: setActionError, run: act } = useAction();
 
-  const load = useCallback(async () => {
-    try {
-      setSchedules((await client.schedules()).schedules);
-      setError(null);
-    } catch (failure) {
-      if (isMissingRoute(failure)) onMissing();
-      else setError(failure);
-    }
-  }, [client, onMissing]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const read = useCallback(async () => (await client.schedules()).schedules, [client]);
+  const { data: schedules, error, load } = useLoaded(read, onMissing);
 
   const create = (event: FormEvent) => {
     event.preventDefault();

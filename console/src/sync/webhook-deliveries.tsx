@@ -1,28 +1,17 @@
 // The deliveries of one webhook endpoint: status, attempts, the receiver's last answer, the next retry,
 // and redeliver.
-import { useCallback, useEffect, useState } from 'react';
-import type { WebhookDelivery } from '../api/sync-types.js';
+import { useCallback } from 'react';
 import { formatTime } from '../lib/format.js';
 import { Button, ErrorNote, WriteButton } from '../ui/common.js';
 import { useSession } from '../ui/session-context.js';
 import { useAction } from '../ui/use-action.js';
+import { useLoaded } from './use-loaded.js';
 
 export function Deliveries({ webhookId }: { webhookId: string }) {
   const { client } = useSession();
-  const [deliveries, setDeliveries] = useState<WebhookDelivery[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const { busy, error: actionError, setError: setActionError, run } = useAction();
-  const load = useCallback(async () => {
-    try {
-      setDeliveries((await client.deliveries(webhookId)).deliveries);
-      setError(null);
-    } catch (failure) {
-      setError(failure);
-    }
-  }, [client, webhookId]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const read = useCallback(async () => (await client.deliveries(webhookId)).deliveries, [client, webhookId]);
+  const { data: deliveries, error, load } = useLoaded(read);
 
   const redeliver = (id: string) =>
     run(`redeliver:${id}`, async () => {

@@ -1,12 +1,12 @@
 // Webhooks: the endpoints, a new one (its signing secret is shown once, with a copy button), delete, and
 // the deliveries of one endpoint with redeliver.
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { WEBHOOK_EVENTS, type CreatedWebhook, type Webhook, type WebhookEvent } from '../api/sync-types.js';
+import { useCallback, useState, type FormEvent } from 'react';
+import { WEBHOOK_EVENTS, type CreatedWebhook, type WebhookEvent } from '../api/sync-types.js';
 import { formatTime } from '../lib/format.js';
 import { Button, Empty, ErrorNote, WriteButton } from '../ui/common.js';
 import { useSession } from '../ui/session-context.js';
 import { useAction } from '../ui/use-action.js';
-import { isMissingRoute } from './sync-runs.js';
+import { useLoaded } from './use-loaded.js';
 import { Deliveries } from './webhook-deliveries.js';
 
 function SecretOnce({ created, onDone }: { created: CreatedWebhook; onDone: () => void }) {
@@ -96,25 +96,14 @@ function NewWebhook({ onCreated }: { onCreated: (created: CreatedWebhook) => voi
 
 export function WebhooksPanel() {
   const { client } = useSession();
-  const [webhooks, setWebhooks] = useState<Webhook[] | null>(null);
   const [missing, setMissing] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [created, setCreated] = useState<CreatedWebhook | null>(null);
   const [openId, setOpenId] = useState<string | null>(null);
   const { busy, error: actionError, setError: setActionError, run: act } = useAction();
 
-  const load = useCallback(async () => {
-    try {
-      setWebhooks((await client.webhooks()).webhooks);
-      setError(null);
-    } catch (failure) {
-      if (isMissingRoute(failure)) setMissing(true);
-      else setError(failure);
-    }
-  }, [client]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const read = useCallback(async () => (await client.webhooks()).webhooks, [client]);
+  const onMissing = useCallback(() => setMissing(true), []);
+  const { data: webhooks, error, load } = useLoaded(read, onMissing);
 
   const remove = (id: string) =>
     act(`delete:${id}`, async () => {
