@@ -15,7 +15,7 @@ export default defineConfig({
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
     sourcemap: false,
-    // One bundle for a one-page tool (React, marked, DOMPurify, diff): splitting would only add requests.
+    // The review page is one bundle; the other pages are lazy chunks loaded when first opened.
     chunkSizeWarningLimit: 1024,
   },
 });

@@ -143,6 +143,30 @@ describe('review console, end to end in Chromium', () => {
     await expect(preview.textContent()).resolves.toContain('[image: chart]');
     await browser.screenshot(page, '05-edit');
     await page.getByRole('button', { name: 'Save & publish' }).click();
+    // Publishing waits a few seconds: Undo keeps the draft (edits saved) and reopens it.
+    const pending = page.locator('.toast-pending', { hasText: 'Publishing “Refunds and returns”' });
+    await pending.waitFor();
+    await expect(queueRow('Refunds').count()).resolves.toBe(0);
+    await browser.screenshot(page, '05b-publish-undo');
+    await pending.getByRole('button', { name: 'Undo' }).click();
+    await queueRow('Refunds').waitFor();
+    await page.getByRole('heading', { name: 'Refunds and returns' }).waitFor();
+    const refundsDraftId = await queueRow('Refunds').getAttribute('data-draft-id');
+    const draftNow = async () =>
+      (
+        await ctx
+          .http()
+          .post('/v2/hc-articles/ids/public')
+          .set(key.header)
+          .send({ articleIds: [refundsDraftId] })
+      ).body[0] as { title: string; isDraftPublished: boolean };
+    await new Promise((resolve) => setTimeout(resolve, 6000));
+    await expect(queueRow('Refunds').count()).resolves.toBe(1);
+    await expect(draftNow()).resolves.toMatchObject({
+      title: 'Refunds and returns',
+      isDraftPublished: false,
+    });
+    await page.keyboard.press('p');
     await page.getByText('Published “Refunds and returns”').waitFor();
 
     // 6. Reject another (r), with a reason.
@@ -165,6 +189,7 @@ describe('review console, end to end in Chromium', () => {
       .locator('input[type=checkbox]')
       .click({ modifiers: ['Shift'] });
     await page.getByRole('button', { name: `Publish ${rest}` }).click();
+    await page.locator('.toast-pending', { hasText: `Publishing ${rest} drafts` }).waitFor();
     await page.locator('.bulk-summary', { hasText: `published ${rest}` }).waitFor();
     await browser.screenshot(page, '06-bulk-published');
     await page.getByRole('button', { name: 'Done' }).click();
@@ -190,8 +215,21 @@ describe('review console, end to end in Chromium', () => {
     await panel.getByRole('link', { name: /drafts →/ }).click();
     await queueRow('Refunds').waitFor();
     await page.getByRole('region', { name: 'Body diff' }).locator('td.add mark', { hasText: '45' }).waitFor();
+    // Leaving the page while a publish waits sends it first.
+    const updateId = await queueRow('Refunds').getAttribute('data-draft-id');
     await page.keyboard.press('p');
-    await page.getByText(/Published “Refunds/).waitFor();
+    await page.locator('.toast-pending', { hasText: 'Publishing “Refunds' }).waitFor();
+    await page.reload();
+    await expect
+      .poll(async () => {
+        const response = await ctx
+          .http()
+          .post('/v2/hc-articles/ids/public')
+          .set(key.header)
+          .send({ articleIds: [updateId] });
+        return (response.body[0] as { isDraftPublished: boolean }).isDraftPublished;
+      })
+      .toBe(true);
 
     // 10. The source is no longer changed.
     await page.getByRole('navigation').getByRole('link', { name: 'Sources' }).click();
@@ -256,6 +294,98 @@ describe('review console, end to end in Chromium', () => {
       expect((await liveNow()).body[0].mainKnowledge).toBe(
         'Invoices are emailed on the first day of each month.',
       );
+      expect(browser.errors).toEqual([]);
+    },
+  );
+
+  it(
+    'Sync page: says sync is not available before the routes exist, and shows runs, schedules and webhooks',
+    { timeout: 120_000 },
+    async () => {
+      const tab = (await browser.open()).page;
+      const before = browser.errors.length;
+      await signIn(tab, baseUrl, key.key);
+      await tab.getByRole('navigation').getByRole('link', { name: 'Sync' }).click();
+      await tab.getByText('Sync is not available on this server yet.').waitFor();
+      await tab.getByText('Webhooks are not available on this server yet.').waitFor();
+      await browser.screenshot(tab, '12-sync-unavailable');
+      // The probes' 404s are the only errors the browser logs.
+      const probes = browser.errors.splice(before);
+      expect(probes.length).toBeGreaterThan(0);
+      expect(probes.every((message) => message.includes('status of 404'))).toBe(true);
+
+      // With the routes of API.md §7 answering (fulfilled here: this branch has no sync server yet).
+      const at = new Date().toISOString();
+      const routes: Record<string, unknown> = {
+        '/v2/sync/public/runs': {
+          runs: [
+            {
+              id: '11111111-1111-4111-8111-111111111111',
+              status: 'GENERATING',
+              createdAt: at,
+              completedAt: null,
+              scheduleName: 'nightly',
+              batchId: '22222222-2222-4222-8222-222222222222',
+              counts: {
+                sources: 200,
+                refreshed: 200,
+                unchanged: 178,
+                changed: 20,
+                failed: 1,
+                gone: 1,
+                suspect: 0,
+                jobs: 20,
+                drafts: 12,
+              },
+              error: null,
+            },
+          ],
+          hasMore: false,
+        },
+        '/v2/sync/public/schedules': {
+          schedules: [
+            { name: 'nightly', cron: '0 6 * * *', timezone: 'Europe/Berlin', nextRunAt: at, lastRunId: null },
+          ],
+        },
+        '/v2/webhooks/public': {
+          webhooks: [
+            {
+              id: '33333333-3333-4333-8333-333333333333',
+              url: 'https://hooks.example.com/distill',
+              events: ['sync.completed', 'draft.created'],
+              description: 'docs team',
+              createdAt: at,
+              disabledAt: null,
+            },
+          ],
+          hasMore: false,
+        },
+        '/v2/webhooks/public/33333333-3333-4333-8333-333333333333/deliveries': {
+          deliveries: [
+            {
+              id: '44444444-4444-4444-8444-444444444444',
+              eventType: 'sync.completed',
+              status: 'IN_PROGRESS',
+              attempts: 3,
+              responseCode: 500,
+              nextRetryAt: at,
+              error: null,
+              createdAt: at,
+            },
+          ],
+          hasMore: false,
+        },
+      };
+      await tab.route(
+        (url) => url.pathname in routes,
+        (route) => route.fulfill({ json: routes[new URL(route.request().url()).pathname] }),
+      );
+      await tab.reload();
+      await tab.locator('[data-run-id]').getByText('20 changed').waitFor();
+      await tab.locator('[data-schedule="nightly"]').waitFor();
+      await tab.getByRole('button', { name: 'Deliveries' }).click();
+      await tab.locator('[data-delivery-id]').waitFor();
+      await browser.screenshot(tab, '13-sync');
       expect(browser.errors).toEqual([]);
     },
   );

@@ -168,6 +168,21 @@ describe('list', () => {
     expect(await ids('?changed=true&source=web&english=true')).toEqual([changed]);
   });
 
+  it('filters by the latest ingestion’s outcome (ext: success)', async () => {
+    const key = await ctx.createKey();
+    const [ok, failed] = await insertSources(key, [
+      { externalId: 'https://help.acme.test/ok' },
+      { externalId: 'https://help.acme.test/broken' },
+    ]);
+    await ctx.deps.pool.query(`UPDATE sources SET success = true WHERE id = $1`, [ok]);
+    await ctx.deps.pool.query(`UPDATE sources SET error = 'HTTP 500' WHERE id = $1`, [failed]);
+    const listed = async (query: string) =>
+      ((await list(key, query).expect(200)).body.documents as WireSource[]).map((source) => source.id);
+    expect(await listed('?success=false')).toEqual([failed]);
+    expect(await listed('?success=true')).toEqual([ok]);
+    expect((await listed('')).sort()).toEqual([ok, failed].sort());
+  });
+
   it('answers 400 for bad values, naming the parameter', async () => {
     const key = await ctx.createKey();
     for (const [query, field] of [
@@ -178,6 +193,7 @@ describe('list', () => {
       ['?source=ftp', 'source'],
       ['?changed=yes', 'changed'],
       ['?english=1', 'english'],
+      ['?success=no', 'success'],
       ['?cursor=abc', 'cursor'],
       [`?cursor=${randomUUID()}`, 'cursor'],
       ['?id=42', 'id'],

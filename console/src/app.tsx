@@ -1,21 +1,27 @@
 // The console's shell: the key screen until a key is accepted, then the top bar and one page at a time
 // (the location hash names it, so reload and back keep the place).
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiClient } from './api/client.js';
 import type { KeyInfo } from './api/types.js';
 import { clearKey, loadKey, saveKey } from './lib/session.js';
-import { BatchesPage } from './pages/batches-page.js';
-import { KnowledgePage } from './pages/knowledge-page.js';
-import { SourcesPage } from './pages/sources-page.js';
 import { ReviewPage } from './review/review-page.js';
 import { SignIn } from './ui/sign-in.js';
 import { SessionContext, type Session } from './ui/session-context.js';
+
+// The review page is the one opened first and most; the others load when first visited.
+const BatchesPage = lazy(() => import('./pages/batches-page.js').then((m) => ({ default: m.BatchesPage })));
+const SourcesPage = lazy(() => import('./pages/sources-page.js').then((m) => ({ default: m.SourcesPage })));
+const KnowledgePage = lazy(() =>
+  import('./pages/knowledge-page.js').then((m) => ({ default: m.KnowledgePage })),
+);
+const SyncPage = lazy(() => import('./sync/sync-page.js').then((m) => ({ default: m.SyncPage })));
 
 const PAGES = [
   { id: 'review', label: 'Review' },
   { id: 'batches', label: 'Batches' },
   { id: 'sources', label: 'Sources' },
   { id: 'knowledge', label: 'Knowledge' },
+  { id: 'sync', label: 'Sync' },
 ] as const;
 export type PageId = (typeof PAGES)[number]['id'];
 
@@ -105,9 +111,12 @@ export function App() {
         </header>
         <main className="page">
           {page === 'review' && <ReviewPage params={params} />}
-          {page === 'batches' && <BatchesPage />}
-          {page === 'sources' && <SourcesPage />}
-          {page === 'knowledge' && <KnowledgePage />}
+          <Suspense fallback={<p className="muted pad">Loading…</p>}>
+            {page === 'batches' && <BatchesPage />}
+            {page === 'sources' && <SourcesPage />}
+            {page === 'knowledge' && <KnowledgePage />}
+            {page === 'sync' && <SyncPage />}
+          </Suspense>
         </main>
       </div>
     </SessionContext.Provider>

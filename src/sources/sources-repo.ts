@@ -55,6 +55,7 @@ export type FetchTarget = Pick<
 export interface ListFilters {
   source?: SourceType;
   changed?: boolean;
+  success?: boolean;
   english?: boolean;
   id?: string;
   title?: string;
@@ -316,6 +317,7 @@ export function createSourcesRepo(db: Queryable) {
       };
       if (filters.source) add((p) => `s.source_type = ${p}`, filters.source);
       if (filters.english !== undefined) add((p) => `s.english = ${p}`, filters.english);
+      if (filters.success !== undefined) add((p) => `s.success = ${p}`, filters.success);
       if (filters.id) add((p) => `s.id = ${p}`, filters.id);
       if (filters.title) add((p) => `s.title ILIKE ${p}`, likeSubstring(filters.title));
       if (filters.url) add((p) => `s.original_url ILIKE ${p}`, likeSubstring(filters.url));

@@ -76,6 +76,7 @@ export const ListQuerySchema = z.object({
   direction: z.enum(['next', 'previous']).default('next').describe('next = older, previous = newer'),
   source: z.enum(SOURCE_TYPES).optional(),
   changed: QueryBoolean.optional().describe('true: only linked sources flagged changed'),
+  success: QueryBoolean.optional().describe('(ext) false: only sources whose latest ingestion failed'),
   english: QueryBoolean.optional(),
   id: Uuid.optional(),
   title: z.string().max(500).optional().describe('case-insensitive substring of the title'),

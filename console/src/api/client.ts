@@ -16,6 +16,17 @@ import type {
   TreeSnapshot,
 } from './types.js';
 import type { Batch, BatchList, DiffWithLive, ReviewFilters, ReviewList } from './review-types.js';
+import type {
+  CreatedWebhook,
+  ScheduleBody,
+  SourceHealth,
+  SyncBody,
+  SyncRun,
+  SyncSchedule,
+  Webhook,
+  WebhookBody,
+  WebhookDelivery,
+} from './sync-types.js';
 
 export class ApiError extends Error {
   constructor(
@@ -68,7 +79,12 @@ export class ApiClient {
     private readonly fetchImpl: typeof fetch = (...args) => fetch(...args),
   ) {}
 
-  async request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    { signal, keepalive }: { signal?: AbortSignal; keepalive?: boolean } = {},
+  ): Promise<T> {
     let response: Response;
     try {
       response = await this.fetchImpl(`${this.baseUrl}${path}`, {
@@ -79,13 +95,17 @@ export class ApiClient {
         },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal,
+        // keepalive: a request sent while the page unloads still reaches the server
+        ...(keepalive ? { keepalive } : {}),
       });
     } catch (error) {
       if (error instanceof DOMException && error.name === 'AbortError') throw error;
       throw new ApiError(0, 'The server cannot be reached: check that Distill is running.', 'NETWORK');
     }
     if (!response.ok) throw await toApiError(response);
-    return (await response.json()) as T;
+    // A delete may answer 204 with no body.
+    const text = await response.text();
+    return (text ? JSON.parse(text) : undefined) as T;
   }
 
   me = () => this.request<KeyInfo>('GET', '/v2/keys/public/me');
@@ -96,7 +116,7 @@ export class ApiClient {
       'GET',
       `/v2/hc-articles/review/public${queryString({ ...filters, cursor, limit })}`,
       undefined,
-      signal,
+      { signal },
     );
   articles = (ids: string[]) =>
     this.request<Article[]>('POST', '/v2/hc-articles/ids/public', { articleIds: ids });
@@ -104,11 +124,12 @@ export class ApiClient {
   diff = (id: string) => this.request<DiffWithLive>('GET', `/v2/hc-articles/${id}/diff/public`);
   updateArticle = (id: string, content: ArticleContent) =>
     this.request<Article>('PUT', `/v2/hc-articles/${id}/public`, content);
-  publish = (id: string, options: { force?: boolean } = {}) =>
+  publish = (id: string, options: { force?: boolean; keepalive?: boolean } = {}) =>
     this.request<Article>(
       'POST',
       `/v2/hc-articles/${id}/publish/public`,
       options.force ? { force: true } : {},
+      { keepalive: options.keepalive },
     );
   reject = (id: string, reason?: string) =>
     this.request<Article>('POST', `/v2/hc-articles/${id}/reject/public`, reason ? { reason } : {});
@@ -129,8 +150,20 @@ export class ApiClient {
 
   // Sources
   source = (id: string) => this.request<Source>('GET', `/v2/documents/public/${id}`);
-  sources = (query: { changed?: boolean; title?: string; url?: string; cursor?: string; limit?: number }) =>
-    this.request<SourceList>('GET', `/v2/documents/public${queryString(query)}`);
+  sources = (query: {
+    changed?: boolean;
+    success?: boolean;
+    gone?: boolean;
+    suspect?: boolean;
+    title?: string;
+    url?: string;
+    cursor?: string;
+    limit?: number;
+  }) =>
+    this.request<{ documents: (SourceList['documents'][number] & SourceHealth)[]; hasMore: boolean }>(
+      'GET',
+      `/v2/documents/public${queryString(query)}`,
+    );
   ingest = (urls: string[]) =>
     this.request<IngestResponse>('POST', '/v2/documents/public', { source: 'web', documentIdsToAdd: urls });
   refresh = (ids: string[]) =>
@@ -155,6 +188,34 @@ export class ApiClient {
       `/v2/knowledge/public/batches/${id}/jobs${queryString({ status, cursor, limit: 200 })}`,
     );
   retryBatch = (id: string) => this.request<Batch>('POST', `/v2/knowledge/public/batches/${id}/retry`);
+
+  // Sync runs, schedules and webhooks
+  sync = (body: SyncBody = {}) => this.request<{ syncRunId: string }>('POST', '/v2/sync/public', body);
+  syncRuns = (cursor?: string, limit = 20) =>
+    this.request<{ runs: SyncRun[]; hasMore: boolean }>(
+      'GET',
+      `/v2/sync/public/runs${queryString({ cursor, limit })}`,
+    );
+  syncRun = (id: string) => this.request<SyncRun>('GET', `/v2/sync/public/runs/${id}`);
+  schedules = () => this.request<{ schedules: SyncSchedule[] }>('GET', '/v2/sync/public/schedules');
+  putSchedule = (name: string, body: ScheduleBody) =>
+    this.request<SyncSchedule>('PUT', `/v2/sync/public/schedules/${encodeURIComponent(name)}`, body);
+  deleteSchedule = (name: string) =>
+    this.request<unknown>('DELETE', `/v2/sync/public/schedules/${encodeURIComponent(name)}`);
+  webhooks = (cursor?: string) =>
+    this.request<{ webhooks: Webhook[]; hasMore: boolean }>(
+      'GET',
+      `/v2/webhooks/public${queryString({ cursor })}`,
+    );
+  createWebhook = (body: WebhookBody) => this.request<CreatedWebhook>('POST', '/v2/webhooks/public', body);
+  deleteWebhook = (id: string) => this.request<unknown>('DELETE', `/v2/webhooks/public/${id}`);
+  deliveries = (id: string, cursor?: string) =>
+    this.request<{ deliveries: WebhookDelivery[]; hasMore: boolean }>(
+      'GET',
+      `/v2/webhooks/public/${id}/deliveries${queryString({ cursor })}`,
+    );
+  redeliver = (id: string, deliveryId: string) =>
+    this.request<WebhookDelivery>('POST', `/v2/webhooks/public/${id}/deliveries/${deliveryId}/redeliver`);
 
   /** Follows a batch live until it finishes (or `signal` aborts): `onBatch` gets every state. */
   async followBatch(id: string, onBatch: (batch: Batch) => void, signal: AbortSignal): Promise<void> {

@@ -7,7 +7,7 @@ import { formatNumber, formatTime, OPERATION_LABELS } from '../lib/format.js';
 import { ErrorNote, ProgressBar, WriteButton } from '../ui/common.js';
 import { useSession } from '../ui/session-context.js';
 
-export const isRunning = (batch: Batch) => batch.status === 'PENDING' || batch.status === 'IN_PROGRESS';
+import { isRunning } from '../lib/live-queue.js';
 
 /** Follows a batch until it finishes; the returned state updates with every event. */
 export function useLiveBatch(initial: Batch): Batch {

@@ -1,33 +1,21 @@
-import { useCallback, useEffect, useState } from 'react';
-import type { Batch } from '../api/review-types.js';
+import { useCallback, useEffect } from 'react';
 import { Button, Empty, ErrorNote } from '../ui/common.js';
 import { useSession } from '../ui/session-context.js';
+import { usePagedList } from '../ui/use-paged-list.js';
 import { BatchCard } from './batch-card.js';
 
 export function BatchesPage() {
   const { client } = useSession();
-  const [batches, setBatches] = useState<Batch[]>([]);
-  const [hasMore, setHasMore] = useState(false);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
   const highlighted = new URLSearchParams(location.hash.split('?')[1] ?? '').get('batch');
 
-  const load = useCallback(
+  const fetchPage = useCallback(
     async (cursor?: string) => {
-      setLoading(true);
-      try {
-        const page = await client.batches(cursor);
-        setBatches((previous) => (cursor ? [...previous, ...page.batches] : page.batches));
-        setHasMore(page.hasMore);
-        setError(null);
-      } catch (failure) {
-        setError(failure);
-      } finally {
-        setLoading(false);
-      }
+      const page = await client.batches(cursor);
+      return { items: page.batches, hasMore: page.hasMore };
     },
     [client],
   );
+  const { items: batches, hasMore, loading, error, load, loadMore } = usePagedList(fetchPage);
   useEffect(() => {
     void load();
   }, [load]);
@@ -53,7 +41,7 @@ export function BatchesPage() {
         ))}
       </div>
       {loading && <p className="muted">Loading…</p>}
-      {hasMore && !loading && <Button onClick={() => void load(batches.at(-1)?.id)}>Load more</Button>}
+      {hasMore && !loading && <Button onClick={() => void loadMore()}>Load more</Button>}
     </div>
   );
 }

@@ -1,100 +1,75 @@
 // Sources: list with filters, add pages, refresh, generate drafts, and "Regenerate changed".
 import { useCallback, useEffect, useState } from 'react';
-import type { Source } from '../api/types.js';
-import { age, OPERATION_LABELS } from '../lib/format.js';
+import { ApiError } from '../api/client.js';
 import { regenerateChanged, type RegenerateStep } from '../lib/regenerate.js';
 import { Button, Empty, ErrorNote, WriteButton } from '../ui/common.js';
 import { useSession } from '../ui/session-context.js';
 import { BatchById, RegeneratePanel } from './regenerate-panel.js';
+import { reportsHealth, SourceRow, type ListedSource } from './source-row.js';
 import { IngestPanel } from './source-tools.js';
 import { useAction } from '../ui/use-action.js';
+import { usePagedList, type Page } from '../ui/use-paged-list.js';
 
 interface SourceFilters {
   changed: boolean;
   failed: boolean;
+  gone: boolean;
+  suspect: boolean;
   title: string;
 }
 
-function statusOf(source: Source): { label: string; className: string } {
-  if (source.linkedJobStatus === 'PENDING' || source.linkedJobStatus === 'IN_PROGRESS')
-    return {
-      label: source.linkedJobStatus === 'PENDING' ? 'queued' : 'fetching',
-      className: 'status-IN_PROGRESS',
-    };
-  if (!source.success) return { label: 'failed', className: 'status-FAILED' };
-  return { label: 'ok', className: 'status-COMPLETED' };
-}
+const FLAG_FILTERS = [
+  { flag: 'changed', label: 'Changed', health: false },
+  { flag: 'failed', label: 'Failed', health: false },
+  { flag: 'gone', label: 'Gone', health: true },
+  { flag: 'suspect', label: 'Suspect', health: true },
+] as const;
 
-function SourceRow({ source, checked, onCheck }: { source: Source; checked: boolean; onCheck: () => void }) {
-  const status = statusOf(source);
-  return (
-    <tr className={checked ? 'checked' : ''} data-source-id={source.id}>
-      <td>
-        <input
-          type="checkbox"
-          checked={checked}
-          onChange={onCheck}
-          aria-label={`Select ${source.title || source.originalUrl}`}
-        />
-      </td>
-      <td>
-        <div className="source-cell-title">{source.title || '(no title yet)'}</div>
-        <a className="muted small" href={source.originalUrl} target="_blank" rel="noopener noreferrer">
-          {source.originalUrl}
-        </a>
-        {!source.success && source.error && <div className="text-failed small">{source.error}</div>}
-      </td>
-      <td>
-        <span className={`status ${status.className}`}>{status.label}</span>
-        {source.changed && <span className="chip chip-changed">changed</span>}
-      </td>
-      <td className="small">
-        {source.linkedOperation ? OPERATION_LABELS[source.linkedOperation] : '—'}
-        {source.linkedKnowledgeId && (
-          <>
-            {' '}
-            · <a href={`#/review?source=${source.id}`}>drafts</a>
-          </>
-        )}
-      </td>
-      <td className="small muted">{age(source.updatedAt)}</td>
-    </tr>
-  );
-}
+/** A 400 naming a health filter: the server does not know it (it predates source health). */
+const rejectsHealth = (error: unknown) =>
+  error instanceof ApiError && error.status === 400 && /^(gone|suspect)\b/.test(error.message);
 
 export function SourcesPage() {
   const { client } = useSession();
-  const [filters, setFilters] = useState<SourceFilters>({ changed: false, failed: false, title: '' });
-  const [sources, setSources] = useState<Source[]>([]);
-  const [hasMore, setHasMore] = useState(false);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
+  const [filters, setFilters] = useState<SourceFilters>({
+    changed: false,
+    failed: false,
+    gone: false,
+    suspect: false,
+    title: '',
+  });
+  // Gone/suspect filters show once the server reports source health (and hide if it rejects them).
+  const [health, setHealth] = useState(false);
   const [checked, setChecked] = useState<Set<string>>(new Set());
   const [notice, setNotice] = useState<string | null>(null);
   const [batchId, setBatchId] = useState<string | null>(null);
   const [regenerate, setRegenerate] = useState<RegenerateStep | null>(null);
   const { busy, error: actionError, setError: setActionError, run: act } = useAction();
 
-  const load = useCallback(
-    async (cursor?: string) => {
+  const fetchPage = useCallback(
+    async (cursor?: string): Promise<Page<ListedSource>> => {
       try {
         const page = await client.sources({
           changed: filters.changed || undefined,
+          success: filters.failed ? false : undefined,
+          gone: filters.gone || undefined,
+          suspect: filters.suspect || undefined,
           title: filters.title.trim() || undefined,
           limit: 100,
           cursor,
         });
-        setSources((previous) => (cursor ? [...previous, ...page.documents] : page.documents));
-        setHasMore(page.hasMore);
-        setError(null);
+        if (page.documents.some(reportsHealth)) setHealth(true);
+        return { items: page.documents, hasMore: page.hasMore };
       } catch (failure) {
-        setError(failure);
-      } finally {
-        setLoading(false);
+        if (!rejectsHealth(failure)) throw failure;
+        setHealth(false);
+        setFilters((previous) => ({ ...previous, gone: false, suspect: false }));
+        return { items: [], hasMore: false };
       }
     },
-    [client, filters.changed, filters.title],
+    [client, filters.changed, filters.failed, filters.gone, filters.suspect, filters.title],
   );
+  const { items: sources, hasMore, loading, error, load, loadMore } = usePagedList(fetchPage);
   useEffect(() => {
     const timer = setTimeout(() => void load(), 250);
     return () => clearTimeout(timer);
@@ -110,7 +85,7 @@ export function SourcesPage() {
     return () => clearInterval(timer);
   }, [working, load]);
 
-  const shown = filters.failed ? sources.filter((source) => !source.success) : sources;
+  const shown = sources;
   const selectedIds = shown.filter((source) => checked.has(source.id)).map((source) => source.id);
 
   const generate = () =>
@@ -186,22 +161,16 @@ export function SourcesPage() {
           value={filters.title}
           onChange={(event) => setFilters({ ...filters, title: event.target.value })}
         />
-        <label className="inline">
-          <input
-            type="checkbox"
-            checked={filters.changed}
-            onChange={(event) => setFilters({ ...filters, changed: event.target.checked })}
-          />{' '}
-          Changed
-        </label>
-        <label className="inline">
-          <input
-            type="checkbox"
-            checked={filters.failed}
-            onChange={(event) => setFilters({ ...filters, failed: event.target.checked })}
-          />{' '}
-          Failed
-        </label>
+        {FLAG_FILTERS.filter((filter) => health || !filter.health).map(({ flag, label }) => (
+          <label className="inline" key={flag}>
+            <input
+              type="checkbox"
+              checked={filters[flag]}
+              onChange={(event) => setFilters({ ...filters, [flag]: event.target.checked })}
+            />{' '}
+            {label}
+          </label>
+        ))}
       </div>
       <div className="row-actions">
         <Button
@@ -228,7 +197,7 @@ export function SourcesPage() {
       {!loading && shown.length === 0 && !error ? (
         <Empty
           title={
-            filters.changed || filters.failed || filters.title
+            filters.changed || filters.failed || filters.gone || filters.suspect || filters.title
               ? 'No source matches these filters.'
               : 'No sources yet.'
           }
@@ -260,7 +229,7 @@ export function SourcesPage() {
           </tbody>
         </table>
       )}
-      {hasMore && <Button onClick={() => void load(sources.at(-1)?.id)}>Load more</Button>}
+      {hasMore && <Button onClick={() => void loadMore()}>Load more</Button>}
     </div>
   );
 }

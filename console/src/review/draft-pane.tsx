@@ -22,7 +22,7 @@ export const contentOf = (article: Article): ArticleContent => ({
 });
 
 export interface DraftActions {
-  publish: (id: string, force: boolean) => Promise<void>;
+  publish: (id: string, force: boolean, title: string) => Promise<void>;
   reject: (id: string, reason: string) => Promise<void>;
   save: (id: string, content: ArticleContent) => Promise<void>;
 }
@@ -146,7 +146,7 @@ export function DraftPane(props: {
         edits.remove(detail.draft.id);
         props.onEditsChanged();
       }
-      await actions.publish(detail.draft.id, force);
+      await actions.publish(detail.draft.id, force, editing?.title ?? detail.draft.title);
     });
   };
   const startEdit = () => {

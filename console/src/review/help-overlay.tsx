@@ -3,7 +3,8 @@ import { useEffect, useRef } from 'react';
 export const SHORTCUTS: [string, string][] = [
   ['j / k', 'next / previous draft'],
   ['x', 'select or unselect the open draft (shift-click a checkbox selects a range)'],
-  ['p', 'publish the open draft'],
+  ['p', 'publish the open draft (sent after 5 s: Undo or u until then)'],
+  ['u', 'undo the last publish that is still waiting'],
   ['e', 'edit the open draft'],
   ['r', 'reject the open draft (type an optional reason, Enter)'],
   ['s', 'show or hide the source pane'],

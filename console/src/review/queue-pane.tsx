@@ -1,5 +1,5 @@
 // Left pane: filters, per-operation counts, the drafts (newest first, more on scroll) and bulk actions.
-import { useEffect, useRef, useState, type MouseEvent, type UIEvent } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type MouseEvent, type UIEvent } from 'react';
 import type { ReviewFilters, ReviewItem } from '../api/review-types.js';
 import type { Operation } from '../api/types.js';
 import { age, formatNumber, OPERATION_LABELS } from '../lib/format.js';
@@ -151,7 +151,7 @@ function Row({
 }
 
 export function QueuePane(props: {
-  queue: QueueState & { loadMore: () => Promise<void>; reload: () => Promise<void> };
+  queue: QueueState & { loadMore: () => Promise<void>; clearNew: () => void };
   filters: ReviewFilters;
   onFilters: (filters: ReviewFilters) => void;
   folders: FolderOption[];
@@ -164,10 +164,39 @@ export function QueuePane(props: {
 }) {
   const { queue, filters, onFilters, openId, checked } = props;
   const listRef = useRef<HTMLUListElement>(null);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  // The row at the top of the view and how far it sits below the view's top: kept in place when drafts
+  // are put on top of the list, so the reader's place does not move.
+  const anchor = useRef<{ id: string; offset: number } | null>(null);
+  const rememberAnchor = () => {
+    const scroller = scrollRef.current;
+    const rows = listRef.current?.querySelectorAll<HTMLElement>('.queue-row');
+    if (!scroller || !rows) return;
+    const first = [...rows].find((row) => row.offsetTop + row.offsetHeight > scroller.scrollTop);
+    anchor.current = first?.dataset.draftId
+      ? { id: first.dataset.draftId, offset: first.offsetTop - scroller.scrollTop }
+      : null;
+  };
+  const firstId = queue.items[0]?.id;
+  useLayoutEffect(() => {
+    const scroller = scrollRef.current;
+    const saved = anchor.current;
+    if (scroller && saved && queue.newCount > 0) {
+      const row = listRef.current?.querySelector<HTMLElement>(`.queue-row[data-draft-id="${saved.id}"]`);
+      if (row) scroller.scrollTop = row.offsetTop - saved.offset;
+    }
+    rememberAnchor();
+  }, [firstId]);
 
   const onScroll = (event: UIEvent<HTMLElement>) => {
     const element = event.currentTarget;
+    rememberAnchor();
+    if (element.scrollTop === 0 && queue.newCount > 0) queue.clearNew();
     if (element.scrollHeight - element.scrollTop - element.clientHeight < 400) void queue.loadMore();
+  };
+  const showNew = () => {
+    scrollRef.current?.scrollTo({ top: 0 });
+    queue.clearNew();
   };
   useEffect(() => {
     listRef.current?.querySelector('.queue-row.open')?.scrollIntoView({ block: 'nearest' });
@@ -196,12 +225,12 @@ export function QueuePane(props: {
       <Filters filters={filters} onChange={onFilters} folders={props.folders} batches={props.batches} />
       {props.bulkBar}
       {queue.newCount > 0 && (
-        <button type="button" className="new-banner" onClick={() => void queue.reload()}>
-          {queue.newCount} new draft{queue.newCount === 1 ? '' : 's'} — show
+        <button type="button" className="new-banner" onClick={showNew}>
+          ↑ {queue.newCount} new draft{queue.newCount === 1 ? '' : 's'} above — show
         </button>
       )}
       <ErrorNote error={queue.error} />
-      <div className="queue-scroll" onScroll={onScroll}>
+      <div className="queue-scroll" onScroll={onScroll} ref={scrollRef}>
         {!queue.loading && queue.items.length === 0 && !queue.error ? (
           <Empty title="No drafts to review.">
             {Object.values(filters).some(Boolean) ? (

@@ -5,12 +5,15 @@ import type { ReviewFilters } from '../api/review-types.js';
 import type { ArticleContent, Operation, TreeNode } from '../api/types.js';
 import { runBulk, summarize } from '../lib/bulk.js';
 import { createEditsStore } from '../lib/edits-store.js';
+import { errorMessage } from '../ui/common.js';
 import { useSession } from '../ui/session-context.js';
 import { BulkBar, type BulkRun } from './bulk-bar.js';
 import { DraftPane, type DraftActions, type PaneCommand } from './draft-pane.js';
 import { HelpOverlay } from './help-overlay.js';
 import { QueuePane, type BatchOption, type FolderOption } from './queue-pane.js';
 import { SourcePane } from './source-pane.js';
+import { UndoToasts } from './undo-toasts.js';
+import { useDelayedActions } from './use-delayed-actions.js';
 import { useDraft } from './use-draft.js';
 import { useQueue } from './use-queue.js';
 
@@ -57,6 +60,8 @@ export function ReviewPage({ params }: { params: URLSearchParams }) {
   const [help, setHelp] = useState(false);
   const [command, setCommand] = useState<PaneCommand>(null);
   const [toast, setToast] = useState<string | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const delayed = useDelayedActions();
   const edits = useMemo(() => createEditsStore(), []);
   const [, setEditsVersion] = useState(0);
   const [folders, setFolders] = useState<FolderOption[]>([]);
@@ -117,24 +122,46 @@ export function ReviewPage({ params }: { params: URLSearchParams }) {
     if (openIndex + delta >= queue.items.length - 5) void queue.loadMore();
   };
 
-  /** Leaves the acted-on draft: the next one opens in its place. */
+  /** Leaves the acted-on draft: the next one opens in its place. Returns what puts it back. */
   const leave = (id: string) => {
     const index = queue.items.findIndex((candidate) => candidate.id === id);
     const next = queue.items[index + 1] ?? queue.items[index - 1];
-    queue.remove([id]);
+    const restore = queue.remove([id]);
     setChecked((previous) => {
       const copy = new Set(previous);
       copy.delete(id);
       return copy;
     });
     setOpenId(next && next.id !== id ? next.id : null);
+    return restore;
   };
+  const notPublished = (title: string, error: unknown) =>
+    setFailure(
+      `“${title}” was not published: ${errorMessage(error)}` +
+        ((error as { status?: number }).status === 409 ? ' Open it to publish over the live article.' : ''),
+    );
 
   const actions: DraftActions = {
-    publish: async (id, force) => {
-      const live = await client.publish(id, { force });
-      leave(id);
-      setToast(`Published “${live.title}” (live version ${live.version}).`);
+    // Out of the queue at once; sent after the undo delay. Undo puts it back and reopens it.
+    publish: async (id, force, title) => {
+      const restore = leave(id);
+      delayed.schedule(
+        `publish:${id}`,
+        `Publishing “${title}”…`,
+        async (urgent) => {
+          try {
+            const live = await client.publish(id, { force, keepalive: urgent });
+            setToast(`Published “${live.title}” (live version ${live.version}).`);
+          } catch (error) {
+            restore();
+            notPublished(title, error);
+          }
+        },
+        () => {
+          restore();
+          setOpenId(id);
+        },
+      );
     },
     reject: async (id, reason) => {
       const title = queue.items.find((candidate) => candidate.id === id)?.title ?? 'draft';
@@ -162,8 +189,7 @@ export function ReviewPage({ params }: { params: URLSearchParams }) {
     lastChecked.current = id;
   };
 
-  const runBulkAction = async (kind: 'publish' | 'reject', reason: string) => {
-    const ids = queue.items.filter((candidate) => checked.has(candidate.id)).map((candidate) => candidate.id);
+  const executeBulk = async (kind: 'publish' | 'reject', ids: string[], reason: string) => {
     const verb = kind === 'publish' ? 'published' : 'rejected';
     setBulkRun({ verb, progress: { done: 0, total: ids.length, results: [] }, finished: false });
     const results = await runBulk(
@@ -177,6 +203,19 @@ export function ReviewPage({ params }: { params: URLSearchParams }) {
     setChecked(new Set(results.filter((result) => !result.ok).map((result) => result.id)));
     if (openId && succeeded.includes(openId)) setOpenId(null);
     setToast(summarize(results, verb));
+  };
+  // A bulk publish waits out the undo delay once for the whole selection; a bulk reject runs at once.
+  const runBulkAction = (kind: 'publish' | 'reject', reason: string) => {
+    const ids = queue.items.filter((candidate) => checked.has(candidate.id)).map((candidate) => candidate.id);
+    if (kind === 'reject') return void executeBulk(kind, ids, reason);
+    delayed.schedule(
+      'bulk-publish',
+      `Publishing ${ids.length} draft${ids.length === 1 ? '' : 's'}…`,
+      (urgent) => {
+        if (!urgent) return executeBulk('publish', ids, '');
+        for (const id of ids) client.publish(id, { keepalive: true }).catch(() => undefined);
+      },
+    );
   };
 
   useEffect(() => {
@@ -208,6 +247,11 @@ export function ReviewPage({ params }: { params: URLSearchParams }) {
           setCommand({ kind: 'reject', at });
           event.preventDefault();
           break;
+        case 'u': {
+          const last = delayed.pendingList.at(-1);
+          if (last) delayed.undo(last.key);
+          break;
+        }
         case 's':
           setSourceHidden((hidden) => !hidden);
           break;
@@ -247,7 +291,7 @@ export function ReviewPage({ params }: { params: URLSearchParams }) {
             selected={selected}
             titleOf={titleOf}
             onClear={() => setChecked(new Set())}
-            onRun={(kind, reason) => void runBulkAction(kind, reason)}
+            onRun={runBulkAction}
             run={bulkRun}
             onDismiss={() => setBulkRun(null)}
           />
@@ -281,9 +325,13 @@ export function ReviewPage({ params }: { params: URLSearchParams }) {
         />
       )}
       {help && <HelpOverlay onClose={() => setHelp(false)} />}
-      <div className="toast-area" aria-live="polite">
-        {toast && <div className="toast">{toast}</div>}
-      </div>
+      <UndoToasts
+        pending={delayed.pendingList}
+        onUndo={delayed.undo}
+        failure={failure}
+        onDismissFailure={() => setFailure(null)}
+        toast={toast}
+      />
       <button
         type="button"
         className="help-button"

@@ -3,6 +3,7 @@
 // action fails.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ReviewCounts, ReviewFilters, ReviewItem } from '../api/review-types.js';
+import { followRunningBatches, mergeHead } from '../lib/live-queue.js';
 import { useSession } from '../ui/session-context.js';
 
 export const PAGE_SIZE = 100;
@@ -13,7 +14,7 @@ export interface QueueState {
   hasMore: boolean;
   loading: boolean;
   error: unknown;
-  /** Drafts created since the list was loaded (shown as "N new", not inserted under the reader). */
+  /** Drafts put on top since the reader last looked there (the "N new" banner). */
   newCount: number;
 }
 
@@ -29,6 +30,8 @@ export function useQueue(filters: ReviewFilters) {
   });
   const generation = useRef(0);
   const loadingMore = useRef(false);
+  /** Drafts the reader took out of the list (a publish still waiting): never shown again by a read. */
+  const hidden = useRef(new Set<string>());
   const key = JSON.stringify(filters);
 
   const reload = useCallback(async () => {
@@ -38,7 +41,7 @@ export function useQueue(filters: ReviewFilters) {
       const page = await client.reviewQueue(filters, undefined, PAGE_SIZE);
       if (mine !== generation.current) return;
       setState({
-        items: page.drafts,
+        items: page.drafts.filter((item) => !hidden.current.has(item.id)),
         counts: page.counts,
         hasMore: page.hasMore,
         loading: false,
@@ -66,7 +69,10 @@ export function useQueue(filters: ReviewFilters) {
         const known = new Set(previous.items.map((item) => item.id));
         return {
           ...previous,
-          items: [...previous.items, ...page.drafts.filter((item) => !known.has(item.id))],
+          items: [
+            ...previous.items,
+            ...page.drafts.filter((item) => !known.has(item.id) && !hidden.current.has(item.id)),
+          ],
           hasMore: page.hasMore,
           counts: page.counts,
         };
@@ -78,30 +84,61 @@ export function useQueue(filters: ReviewFilters) {
     }
   }, [client, key, state.items, state.hasMore]);
 
-  // Live: every 10 s, count what arrived since; the reader's place never moves.
+  // Live: as running batches make drafts, the new ones go on top; the reader's place never moves (the
+  // list keeps its scroll position, the "N new" banner says what arrived above).
   useEffect(() => {
-    const timer = setInterval(() => {
+    const controller = new AbortController();
+    let reading = false;
+    let again = false;
+    const readHead = () => {
+      if (reading) {
+        again = true;
+        return;
+      }
+      reading = true;
       const mine = generation.current;
-      client.reviewQueue(filters, undefined, PAGE_SIZE).then(
-        (page) => {
-          if (mine !== generation.current) return;
-          setState((previous) => {
-            const first = previous.items[0];
-            const index = first ? page.drafts.findIndex((item) => item.id === first.id) : page.drafts.length;
-            const newCount = index < 0 ? page.drafts.length : index;
-            return { ...previous, counts: page.counts, newCount: previous.items.length === 0 ? 0 : newCount };
-          });
-          if (state.items.length === 0 && page.drafts.length > 0) void reload();
-        },
-        () => undefined,
-      );
-    }, 10_000);
-    return () => clearInterval(timer);
-  }, [client, key, state.items.length]);
+      client
+        .reviewQueue(filters, undefined, PAGE_SIZE, controller.signal)
+        .then(
+          (page) => {
+            if (mine !== generation.current) return;
+            setState((previous) => {
+              const merged = mergeHead(previous.items, page.drafts, hidden.current);
+              const counts = { ...page.counts };
+              for (const item of page.drafts) {
+                if (!hidden.current.has(item.id)) continue;
+                counts.total -= 1;
+                if (item.operation) counts[item.operation] -= 1;
+              }
+              return {
+                ...previous,
+                items: merged.items,
+                counts,
+                hasMore: previous.items.length === 0 ? page.hasMore : previous.hasMore,
+                newCount: previous.items.length === 0 ? 0 : previous.newCount + merged.added,
+              };
+            });
+          },
+          () => undefined,
+        )
+        .finally(() => {
+          reading = false;
+          if (again && !controller.signal.aborted) {
+            again = false;
+            readHead();
+          }
+        });
+    };
+    followRunningBatches(client, readHead, controller.signal);
+    return () => controller.abort();
+  }, [client, key]);
+
+  const clearNew = useCallback(() => setState((previous) => ({ ...previous, newCount: 0 })), []);
 
   /** Takes items out of the list (acted on); returns a function that puts them back. */
   const remove = useCallback((ids: string[]) => {
     const gone = new Set(ids);
+    for (const id of ids) hidden.current.add(id);
     let removed: { item: ReviewItem; index: number }[] = [];
     setState((previous) => {
       removed = previous.items.flatMap((item, index) => (gone.has(item.id) ? [{ item, index }] : []));
@@ -114,7 +151,8 @@ export function useQueue(filters: ReviewFilters) {
       }
       return { ...previous, items: previous.items.filter((item) => !gone.has(item.id)), counts };
     });
-    return () =>
+    return () => {
+      for (const id of ids) hidden.current.delete(id);
       setState((previous) => {
         const items = [...previous.items];
         const counts = previous.counts ? { ...previous.counts } : null;
@@ -128,7 +166,8 @@ export function useQueue(filters: ReviewFilters) {
         }
         return { ...previous, items, counts };
       });
+    };
   }, []);
 
-  return { ...state, reload, loadMore, remove };
+  return { ...state, reload, loadMore, remove, clearNew };
 }
