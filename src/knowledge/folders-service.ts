@@ -7,6 +7,7 @@ import {
 } from '../lib/db.js';
 import { AppError, notFound } from '../lib/errors.js';
 import { toIso } from '../lib/dates.js';
+import { markdownToText } from '../lib/markdown-text.js';
 import { createArticlesRepo, type TreeArticleRow } from './articles-repo.js';
 import { createFoldersRepo, type FolderRow } from './folders-repo.js';
 import type {
@@ -32,11 +33,7 @@ const EXCERPT_LENGTH = 200;
 
 /** A short plain-text start of an article body for the tree: markdown marks dropped, cut at a word. */
 export function excerpt(markdown: string): string {
-  const text = markdown
-    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/[#>*_`~|]+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  const text = markdownToText(markdown, { display: true });
   if (text.length <= EXCERPT_LENGTH) return text;
   const cut = text.slice(0, EXCERPT_LENGTH);
   const lastSpace = cut.lastIndexOf(' ');
