@@ -31,8 +31,8 @@ type ArticleRow = Omit<CandidateArticle, 'linked'>;
 const ARTICLE_COLUMNS = `a.id, a.title, a.main_knowledge AS "mainKnowledge", a.questions, a.keywords,
   a.parent_folder_id AS "parentFolderId", a.version`;
 
-/** Folders assigned to the agent and all their subfolders; undefined when the agent has none. */
-export async function agentFolderIds(
+/** Folders assigned to the bot and all their subfolders; undefined when the bot has none. */
+export async function botFolderIds(
   db: Queryable,
   workspaceId: string,
   botId: string | null,

@@ -12,7 +12,7 @@ import type { FoldersService } from '../knowledge/folders-service.js';
 import type { SourcesService } from '../sources/sources-service.js';
 import type { Decision, DecisionRequest, DecisionSource, FolderChoice, Writer } from '../writers/writer.js';
 import { applyDecision } from './apply.js';
-import { agentFolderIds, findCandidates, listFolderChoices } from './candidates.js';
+import { botFolderIds, findCandidates, listFolderChoices } from './candidates.js';
 import { decide, decisionKey } from './decide.js';
 import type { GeneratePayload } from './generate-queue.js';
 import { createJobsRepo, type JobWork } from './jobs-repo.js';
@@ -156,7 +156,7 @@ export function createGenerationRunService(deps: GenerationRunDeps) {
     ): Promise<GenerationOutcome> {
       const work = attempt.row;
       const input = await loadInput(work);
-      const scope = await agentFolderIds(pool, work.workspaceId, work.botId);
+      const scope = await botFolderIds(pool, work.workspaceId, work.botId);
       const request: DecisionRequest = {
         source: input.source,
         candidates: await findCandidates(pool, work.workspaceId, {

@@ -208,8 +208,8 @@ export function createFoldersService(pool: Pool) {
       );
     },
 
-    /** Assigns a folder to an agent (created on first use); nothing happens when it is assigned already. */
-    async assignToAgent(workspaceId: string, botId: string, folderId: string, tx: Queryable): Promise<void> {
+    /** Assigns a folder to a bot (created on first use); nothing happens when it is assigned already. */
+    async assignToBot(workspaceId: string, botId: string, folderId: string, tx: Queryable): Promise<void> {
       await repo.ensureBots(workspaceId, [botId], tx);
       await repo.addJunction(workspaceId, botId, folderId, tx);
     },
