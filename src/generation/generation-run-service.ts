@@ -12,7 +12,6 @@ import type { FoldersService } from '../knowledge/folders-service.js';
 import type { SourcesService } from '../sources/sources-service.js';
 import type { Decision, DecisionRequest, DecisionSource, FolderChoice, Writer } from '../writers/writer.js';
 import { applyDecision } from './apply.js';
-import { botFolderIds, findCandidates, listFolderChoices } from './candidates.js';
 import { decide, decisionKey } from './decide.js';
 import type { GeneratePayload } from './generate-queue.js';
 import { createJobsRepo, type JobWork } from './jobs-repo.js';
@@ -100,10 +99,10 @@ export function createGenerationRunService(deps: GenerationRunDeps) {
    * widen what the agent sees); a workspace without folders gets a default one when ADD is allowed.
    */
   async function folderChoices(work: JobWork, scope: string[] | undefined): Promise<FolderChoice[]> {
-    const choices = await listFolderChoices(pool, work.workspaceId, scope);
+    const choices = await folders.listFolderChoices(work.workspaceId, scope);
     if (choices.length > 0 || scope || !work.allowedOps.includes('ADD_ARTICLE_TO_FOLDER')) return choices;
     await withTransaction(pool, (tx) => folders.ensureDefaultFolder(work.workspaceId, tx));
-    return listFolderChoices(pool, work.workspaceId, scope);
+    return folders.listFolderChoices(work.workspaceId, scope);
   }
 
   async function makeDecision(work: JobWork, request: DecisionRequest): Promise<Decided> {
@@ -156,10 +155,10 @@ export function createGenerationRunService(deps: GenerationRunDeps) {
     ): Promise<GenerationOutcome> {
       const work = attempt.row;
       const input = await loadInput(work);
-      const scope = await botFolderIds(pool, work.workspaceId, work.botId);
+      const scope = await folders.botFolderIds(work.workspaceId, work.botId);
       const request: DecisionRequest = {
         source: input.source,
-        candidates: await findCandidates(pool, work.workspaceId, {
+        candidates: await articles.findCandidates(work.workspaceId, {
           linkedArticleId: input.linkedArticleId,
           title: input.source.title,
           body: input.source.paragraphs.join('\n'),

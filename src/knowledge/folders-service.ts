@@ -9,6 +9,7 @@ import { AppError, notFound } from '../lib/errors.js';
 import { toIso } from '../lib/dates.js';
 import { markdownToText } from '../lib/markdown-text.js';
 import { createArticlesRepo, type TreeArticleRow } from './articles-repo.js';
+import { botFolderIds, listFolderChoices } from './candidates-repo.js';
 import { createFoldersRepo, type FolderRow } from './folders-repo.js';
 import type {
   CreateFolderBody,
@@ -212,6 +213,16 @@ export function createFoldersService(pool: Pool) {
     async assignToBot(workspaceId: string, botId: string, folderId: string, tx: Queryable): Promise<void> {
       await repo.ensureBots(workspaceId, [botId], tx);
       await repo.addJunction(workspaceId, botId, folderId, tx);
+    },
+
+    /** The folders a generation job may put a new article in, with what each holds; only `scope` when given. */
+    listFolderChoices(workspaceId: string, scope?: string[]) {
+      return listFolderChoices(pool, workspaceId, scope);
+    },
+
+    /** The bot's folders and their subfolders; undefined without a bot or when it has none. */
+    botFolderIds(workspaceId: string, botId: string | null) {
+      return botFolderIds(pool, workspaceId, botId);
     },
 
     async tree(workspaceId: string, botId: string | undefined): Promise<TreeSnapshot> {
