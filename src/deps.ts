@@ -94,9 +94,9 @@ export function createDeps(
   };
   const metrics = createMetrics({ queues: Object.values(queues), logger });
   const jobsRepo = createJobsRepo(pool);
-  // Publishing a generated draft assigns its folder to the job's agent (see articles-publish.ts).
+  // Publishing a generated draft assigns its folder to the job's bot (see articles-publish.ts).
   const articles = createArticlesService(pool, {
-    agentOfGenerationJob: (workspaceId, jobId, tx) => jobsRepo.agentOf(workspaceId, jobId, tx),
+    botOfGenerationJob: (workspaceId, jobId, tx) => jobsRepo.botOf(workspaceId, jobId, tx),
   });
   const writer = createWriter(config, logger);
   const web = createWebClient({ ...options.web, allowPrivateAddresses: config.allowPrivateUrls });

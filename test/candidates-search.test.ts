@@ -1,10 +1,12 @@
-// The candidate search of a generate job (src/generation/candidates.ts) on a base where most articles
+// The candidate search of a generate job (src/knowledge/candidates-repo.ts) on a base where most articles
 // share a page's common words: the match is found through the page's selective terms, and the search
 // does not rank every article that shares a common word.
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { findCandidates } from '../src/generation/candidates.js';
+import { createArticlesService } from '../src/knowledge/articles-service.js';
+import { findCandidates } from '../src/knowledge/candidates-repo.js';
+import { createFoldersService } from '../src/knowledge/folders-service.js';
 
 let pool: pg.Pool;
 let workspaceId: string;
@@ -78,5 +80,19 @@ describe('candidate search', () => {
       body: COMMON.join(' '),
     });
     expect(candidates).toHaveLength(5);
+  });
+
+  it('is what the knowledge services hand other features: the same candidates and the folder choices', async () => {
+    const query = {
+      linkedArticleId: null,
+      folderScope: undefined,
+      title: 'Billing overview',
+      body: COMMON.join(' '),
+    };
+    const direct = await findCandidates(pool, workspaceId, query);
+    expect(await createArticlesService(pool).findCandidates(workspaceId, query)).toEqual(direct);
+    const folders = createFoldersService(pool);
+    expect((await folders.listFolderChoices(workspaceId)).map((choice) => choice.id)).toEqual([folderId]);
+    expect(await folders.botFolderIds(workspaceId, randomUUID())).toBeUndefined();
   });
 });

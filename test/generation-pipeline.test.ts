@@ -233,7 +233,7 @@ describe('live writes (isDraft: false)', () => {
     const { key, billing, kb } = await workspace();
     await kb.folder('Shipping');
     const botId = randomUUID();
-    await kb.assignToAgent(billing.id, botId);
+    await kb.assignToBot(billing.id, botId);
     const source = await insertSource(ctx, key, {
       title: 'Gift cards',
       paragraphs: ['Gift cards never expire.'],

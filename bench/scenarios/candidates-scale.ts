@@ -10,7 +10,7 @@
 // backend does all the work). The search as it was before the selective-term filter runs beside it, on
 // the same data in the same run (`beforeFilter`, one pass).
 import pg from 'pg';
-import { findCandidates, queryTerms } from '../../src/generation/candidates.js';
+import { findCandidates, queryTerms } from '../../src/knowledge/candidates-repo.js';
 import { insertCorpus, probePage } from '../bench-corpus.js';
 import type { BenchContext } from '../bench-context.js';
 import { median, processCpuSeconds, round } from '../bench-infra.js';

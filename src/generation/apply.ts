@@ -79,7 +79,7 @@ export async function applyDecision(
 
   // The agent sees the new article's folder once the article is live (a draft's publish assigns it).
   if (!job.isDraft && decision.operation === 'ADD_ARTICLE_TO_FOLDER' && job.botId) {
-    await folders.assignToAgent(workspaceId, job.botId, decision.parentFolderId, tx);
+    await folders.assignToBot(workspaceId, job.botId, decision.parentFolderId, tx);
   }
   if (sourceId)
     await services.sources.recordOutcome(

@@ -20,7 +20,6 @@ import {
   type Writer,
 } from '../writers/writer.js';
 import { applyDecision } from './apply.js';
-import { agentFolderIds, findCandidates, listFolderChoices } from './candidates.js';
 import { decide, decisionKey } from './decide.js';
 import type { GeneratePayload } from './generate-queue.js';
 import { createJobsRepo, type JobWork } from './jobs-repo.js';
@@ -145,10 +144,10 @@ export function createGenerationRunService(deps: GenerationRunDeps) {
    * widen what the agent sees); a workspace without folders gets a default one when ADD is allowed.
    */
   async function folderChoices(work: JobWork, scope: string[] | undefined): Promise<FolderChoice[]> {
-    const choices = await listFolderChoices(pool, work.workspaceId, scope);
+    const choices = await folders.listFolderChoices(work.workspaceId, scope);
     if (choices.length > 0 || scope || !work.allowedOps.includes('ADD_ARTICLE_TO_FOLDER')) return choices;
     await withTransaction(pool, (tx) => folders.ensureDefaultFolder(work.workspaceId, tx));
-    return listFolderChoices(pool, work.workspaceId, scope);
+    return folders.listFolderChoices(work.workspaceId, scope);
   }
 
   async function makeDecision(work: JobWork, request: DecisionRequest, tally: UsageTally): Promise<Decided> {
@@ -207,10 +206,10 @@ export function createGenerationRunService(deps: GenerationRunDeps) {
       const work = attempt.row;
       const input = await loadInput(work);
       if (input.unchangedSince) return completeSkipped(work, input, input.unchangedSince);
-      const scope = await agentFolderIds(pool, work.workspaceId, work.botId);
+      const scope = await folders.botFolderIds(work.workspaceId, work.botId);
       const request: DecisionRequest = {
         source: input.source,
-        candidates: await findCandidates(pool, work.workspaceId, {
+        candidates: await articles.findCandidates(work.workspaceId, {
           linkedArticleId: input.linkedArticleId,
           title: input.source.title,
           body: input.source.paragraphs.join('\n'),

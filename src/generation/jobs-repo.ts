@@ -156,8 +156,8 @@ export function createJobsRepo(db: Queryable) {
       return rows[0]?.status === 'IN_PROGRESS';
     },
 
-    /** The agent (botId) a job ran for; null when none or no such job. */
-    async agentOf(workspaceId: string, id: string, tx: Queryable = db): Promise<string | null> {
+    /** The bot a job ran for; null when none or no such job. */
+    async botOf(workspaceId: string, id: string, tx: Queryable = db): Promise<string | null> {
       const { rows } = await tx.query<{ botId: string | null }>(
         'SELECT bot_id AS "botId" FROM knowledge_jobs WHERE workspace_id = $1 AND id = $2',
         [workspaceId, id],

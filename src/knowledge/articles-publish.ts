@@ -57,20 +57,20 @@ export function saveSourceBacked(
 
 /** What publishing needs from other features, wired in deps.ts. */
 export interface PublishHooks {
-  /** The agent a generation job ran for (its botId), or null. */
-  agentOfGenerationJob?(workspaceId: string, jobId: string, tx: Queryable): Promise<string | null>;
+  /** The bot a generation job ran for, or null. */
+  botOfGenerationJob?(workspaceId: string, jobId: string, tx: Queryable): Promise<string | null>;
 }
 
 export function createArticlesPublishing(store: ArticlesStore, hooks: PublishHooks = {}) {
   const { repo, folders, inTransaction, requireFolder, requireLive, insertArticle, writeVersion } = store;
 
-  /** A generated ADD for an agent widens the agent's folders only once it goes live, here. */
-  async function assignToAgent(draft: ArticleRow, folderId: string, tx: Tx): Promise<void> {
+  /** A generated ADD for a bot widens the bot's folders only once it goes live, here. */
+  async function assignToBot(draft: ArticleRow, folderId: string, tx: Tx): Promise<void> {
     if (draft.operation !== 'ADD_ARTICLE_TO_FOLDER' || !draft.backgroundJobId) return;
-    const agentId = await hooks.agentOfGenerationJob?.(draft.workspaceId, draft.backgroundJobId, tx);
-    if (!agentId) return;
-    await folders.ensureBots(draft.workspaceId, [agentId], tx);
-    await folders.addJunction(draft.workspaceId, agentId, folderId, tx);
+    const botId = await hooks.botOfGenerationJob?.(draft.workspaceId, draft.backgroundJobId, tx);
+    if (!botId) return;
+    await folders.ensureBots(draft.workspaceId, [botId], tx);
+    await folders.addJunction(draft.workspaceId, botId, folderId, tx);
   }
 
   /**
@@ -275,7 +275,7 @@ export function createArticlesPublishing(store: ArticlesStore, hooks: PublishHoo
         { content, parentFolderId, publishedArticleId: live.id },
         tx,
       );
-      await assignToAgent(draft, parentFolderId, tx);
+      await assignToBot(draft, parentFolderId, tx);
       await saveSource(live.id);
       return toArticle(live);
     });

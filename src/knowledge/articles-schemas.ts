@@ -1,7 +1,7 @@
 // Wire shapes of articles (docs/api.md §5): the article object, request bodies and queries.
 import { z } from 'zod';
 import { IdArray, IgnoredField, Timestamp, Uuid } from '../http/schemas.js';
-import { ArticleContentShapeSchema } from '../lib/article-content.js';
+import { ArticleContentShapeSchema, type ArticleContent } from '../lib/article-content.js';
 
 /** The fields a reviewer compares between a draft and its live article. */
 export const CONTENT_FIELDS = [
@@ -57,8 +57,9 @@ export const ArticleContentSchema = z.strictObject({
   agentInstruction: AgentInstruction,
   questions: Phrases,
   keywords: Phrases,
-});
-export type ArticleContent = z.infer<typeof ArticleContentSchema>;
+}) satisfies z.ZodType<ArticleContent>;
+// One content type (lib/article-content.ts); the limits above narrow values, not the shape.
+export type { ArticleContent };
 
 export const CreateArticleBodySchema = ArticleContentSchema.extend({
   parentFolderId: Uuid,

@@ -16,6 +16,7 @@ import type {
 import { createArticlesHistory } from './articles-history.js';
 import { createArticlesPublishing, type PublishHooks } from './articles-publish.js';
 import { createArticlesReview } from './articles-review.js';
+import { findCandidates, type CandidateQuery } from './candidates-repo.js';
 import {
   contentOf,
   createArticlesStore,
@@ -165,6 +166,11 @@ export function createArticlesService(pool: Pool, hooks: PublishHooks = {}) {
 
     async articlesByIds(workspaceId: string, ids: string[]): Promise<Article[]> {
       return (await repo.findMany(workspaceId, ids)).map(toArticle);
+    },
+
+    /** The live articles a generation job decides against: the linked one first, then the best matches. */
+    findCandidates(workspaceId: string, query: CandidateQuery) {
+      return findCandidates(pool, workspaceId, query);
     },
   };
 }

@@ -240,7 +240,7 @@ export function createFoldersRepo(db: Queryable) {
       return rows[0];
     },
 
-    /** Agents are plain UUIDs, created in the workspace on first use. */
+    /** Bots (the support agents a client runs) are plain UUIDs, created in the workspace on first use. */
     async ensureBots(workspaceId: string, botIds: string[], tx: Queryable = db): Promise<void> {
       await tx.query(
         `INSERT INTO bots (workspace_id, id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`,

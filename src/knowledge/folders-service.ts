@@ -7,7 +7,9 @@ import {
 } from '../lib/db.js';
 import { AppError, notFound } from '../lib/errors.js';
 import { toIso } from '../lib/dates.js';
+import { markdownToText } from '../lib/markdown-text.js';
 import { createArticlesRepo, type TreeArticleRow } from './articles-repo.js';
+import { botFolderIds, listFolderChoices } from './candidates-repo.js';
 import { createFoldersRepo, type FolderRow } from './folders-repo.js';
 import type {
   CreateFolderBody,
@@ -32,11 +34,7 @@ const EXCERPT_LENGTH = 200;
 
 /** A short plain-text start of an article body for the tree: markdown marks dropped, cut at a word. */
 export function excerpt(markdown: string): string {
-  const text = markdown
-    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/[#>*_`~|]+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  const text = markdownToText(markdown, { display: true });
   if (text.length <= EXCERPT_LENGTH) return text;
   const cut = text.slice(0, EXCERPT_LENGTH);
   const lastSpace = cut.lastIndexOf(' ');
@@ -211,10 +209,20 @@ export function createFoldersService(pool: Pool) {
       );
     },
 
-    /** Assigns a folder to an agent (created on first use); nothing happens when it is assigned already. */
-    async assignToAgent(workspaceId: string, botId: string, folderId: string, tx: Queryable): Promise<void> {
+    /** Assigns a folder to a bot (created on first use); nothing happens when it is assigned already. */
+    async assignToBot(workspaceId: string, botId: string, folderId: string, tx: Queryable): Promise<void> {
       await repo.ensureBots(workspaceId, [botId], tx);
       await repo.addJunction(workspaceId, botId, folderId, tx);
+    },
+
+    /** The folders a generation job may put a new article in, with what each holds; only `scope` when given. */
+    listFolderChoices(workspaceId: string, scope?: string[]) {
+      return listFolderChoices(pool, workspaceId, scope);
+    },
+
+    /** The bot's folders and their subfolders; undefined without a bot or when it has none. */
+    botFolderIds(workspaceId: string, botId: string | null) {
+      return botFolderIds(pool, workspaceId, botId);
     },
 
     async tree(workspaceId: string, botId: string | undefined): Promise<TreeSnapshot> {

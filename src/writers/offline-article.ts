@@ -1,6 +1,7 @@
 // How the offline writer turns a page into an article without a model (docs/architecture.md §4): the page's own
 // title, its leading blocks as the body, its headings as questions, its most frequent terms as
 // keywords. Extraction, not writing: the README says real generation needs a model.
+import { markdownToText } from '../lib/markdown-text.js';
 import { cleanTitle } from '../lib/page-title.js';
 import { topTerms } from './text-similarity.js';
 import type { ArticleContent, DecisionSource } from './writer.js';
@@ -14,26 +15,16 @@ const TITLE_WEIGHT = 3;
 
 const HEADING = /^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$/u;
 
-/** Markdown inline syntax removed, whitespace collapsed: `**Refunds** in [30 days](/x)` → `Refunds in 30 days`. */
-export function plainText(markdown: string): string {
-  return markdown
-    .replace(/!\[([^\]]*)\]\([^)]*\)/gu, '$1')
-    .replace(/\[([^\]]*)\]\([^)]*\)/gu, '$1')
-    .replace(/[*_`~]+/gu, '')
-    .replace(/\s+/gu, ' ')
-    .trim();
-}
-
 /** The heading that opens a block (its first line), if any. */
 function headingText(block: string): string | undefined {
   const match = HEADING.exec(block.split('\n')[0] ?? '');
-  return match ? plainText(match[2]!) : undefined;
+  return match ? markdownToText(match[2]!) : undefined;
 }
 
 const isHeadingOnly = (block: string) => headingText(block) !== undefined && !block.includes('\n');
 
 /** "Refund policy | Acme Help" → "Refund policy": the same rule as extraction's (lib/page-title.ts). */
-const cleanPageTitle = (title: string, url: string) => cleanTitle(plainText(title), { url });
+const cleanPageTitle = (title: string, url: string) => cleanTitle(markdownToText(title), { url });
 
 function titleFromUrl(url: string): string {
   try {
@@ -49,7 +40,7 @@ function titleFromUrl(url: string): string {
 }
 
 function firstWords(text: string, count: number): string {
-  const words = plainText(text).split(' ');
+  const words = markdownToText(text).split(' ');
   return words.slice(0, count).join(' ') + (words.length > count ? '…' : '');
 }
 
@@ -120,7 +111,7 @@ export function articleFromSource(source: DecisionSource): ArticleContent {
     .filter((q) => q !== '')
     .slice(0, MAX_QUESTIONS);
 
-  const allText = blocks.map(plainText).join('\n');
+  const allText = blocks.map((block) => markdownToText(block)).join('\n');
   const keywords = topTerms(`${`${title}\n`.repeat(TITLE_WEIGHT)}${allText}`, MAX_KEYWORDS);
 
   return {

@@ -1,13 +1,13 @@
 // What the offline writer reads in a page besides its similarity to an article: whether the page only
 // repeats an article (word for word, with trivial additions, or reworded without a new fact), whether
 // it is about the same subject as an article at all, and whether it is help content in the first place.
-import { plainText } from './offline-article.js';
+import { markdownToText } from '../lib/markdown-text.js';
 import { terms } from './text-similarity.js';
 
 /** Every word and number, lowercased, accents and markdown off: the text's content, not its form. */
 export function contentWords(text: string): string[] {
   return (
-    plainText(text)
+    markdownToText(text)
       .normalize('NFKD')
       .replace(/\p{M}+/gu, '')
       .toLowerCase()
@@ -21,7 +21,7 @@ const BOILERPLATE_BLOCK =
 
 /** The page's blocks without boilerplate lines. */
 export const withoutBoilerplate = (blocks: string[]) =>
-  blocks.filter((block) => !BOILERPLATE_BLOCK.test(plainText(block.replace(/^#+\s*/u, ''))));
+  blocks.filter((block) => !BOILERPLATE_BLOCK.test(markdownToText(block.replace(/^#+\s*/u, ''))));
 
 function bagDifference(a: string[], b: string[]): string[] {
   const counts = new Map<string, number>();

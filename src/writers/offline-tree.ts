@@ -1,6 +1,6 @@
 // The offline writer's proposal for a new help center's tree (no model): a "Getting started" folder and
 // one folder per topic the prompt names, each with a stub article to fill in.
-import { plainText } from './offline-article.js';
+import { markdownToText } from '../lib/markdown-text.js';
 import { topTerms, words } from './text-similarity.js';
 import { normalizeTreeRows } from './tree-proposal.js';
 import type { TreeTemplateRow } from './writer.js';
@@ -20,7 +20,7 @@ function topicsOf(prompt: string): string[] {
   const topics = listText
     .split(/[,;\n]|\band\b|\bor\b|&/iu)
     .map((part) =>
-      plainText(part)
+      markdownToText(part)
         .replace(/[.!?()"]+/gu, '')
         .trim(),
     )

@@ -5,7 +5,8 @@
 import { sha256Hex } from '../lib/hashing.js';
 import type { Operation } from '../lib/operations.js';
 import { allowedOperationsOf } from './decision-schema.js';
-import { articleFromSource, plainText } from './offline-article.js';
+import { markdownToText } from '../lib/markdown-text.js';
+import { articleFromSource } from './offline-article.js';
 import { pickFolder, type FolderPick } from './offline-folder.js';
 import {
   aboutSameSubject,
@@ -62,7 +63,7 @@ const contentHash = (text: string) => sha256Hex(contentWords(text).join(' '));
 function articleVector(title: string, body: string, questions: string[]): TermVector {
   return addVectors(
     termVector(title, TITLE_WEIGHT),
-    termVector(`${plainText(body)}\n${questions.join('\n')}`),
+    termVector(`${markdownToText(body)}\n${questions.join('\n')}`),
   );
 }
 

@@ -68,7 +68,7 @@ export function knowledge(ctx: TestContext, key: TestKey) {
     },
 
     /** Assigns the folder to the agent (the junctions route). */
-    async assignToAgent(folderId: string, botId: string): Promise<void> {
+    async assignToBot(folderId: string, botId: string): Promise<void> {
       await ctx
         .http()
         .post('/v2/hc-bot-folder-junctions/public')

@@ -1,5 +1,7 @@
 // What a decision is made against: the existing live articles that may already cover the source (the
-// linked one first, then the best full-text matches) and the folders a new article can go into.
+// linked one first, then the best full-text matches) and the folders a new article can go into. Other
+// features read them through the knowledge services (articles.findCandidates, folders.listFolderChoices,
+// folders.botFolderIds), not these queries.
 import { prepared, type Queryable } from '../lib/db.js';
 import { STOP_WORDS } from '../lib/stop-words.js';
 import type { CandidateArticle, FolderChoice } from '../writers/writer.js';
@@ -31,8 +33,8 @@ type ArticleRow = Omit<CandidateArticle, 'linked'>;
 const ARTICLE_COLUMNS = `a.id, a.title, a.main_knowledge AS "mainKnowledge", a.questions, a.keywords,
   a.parent_folder_id AS "parentFolderId", a.version`;
 
-/** Folders assigned to the agent and all their subfolders; undefined when the agent has none. */
-export async function agentFolderIds(
+/** Folders assigned to the bot and all their subfolders; undefined when the bot has none. */
+export async function botFolderIds(
   db: Queryable,
   workspaceId: string,
   botId: string | null,
@@ -50,10 +52,18 @@ export async function agentFolderIds(
   return rows.length > 0 ? rows.map((row) => row.id) : undefined;
 }
 
+/** The source a candidate search is for, and the folders it may look in (undefined: all of them). */
+export interface CandidateQuery {
+  linkedArticleId: string | null;
+  title: string;
+  body: string;
+  folderScope: string[] | undefined;
+}
+
 export async function findCandidates(
   db: Queryable,
   workspaceId: string,
-  options: { linkedArticleId: string | null; title: string; body: string; folderScope: string[] | undefined },
+  options: CandidateQuery,
 ): Promise<CandidateArticle[]> {
   const candidates: CandidateArticle[] = [];
   if (options.linkedArticleId) {
@@ -173,7 +183,7 @@ const FOLDER_SAMPLE = 10;
 /**
  * Active folders with their path from the root, in tree order (stable across a batch), each with what
  * it already holds (a few article titles and their keywords): a folder's title alone often does not
- * say what belongs in it. Only those in `scope` when given (an agent's folders).
+ * say what belongs in it. Only those in `scope` when given (a bot's folders).
  */
 export async function listFolderChoices(
   db: Queryable,
