@@ -124,7 +124,7 @@ export function createDeps(
     ingest: createIngestService(pool, web),
     writer,
     queues,
-    generationRun: createGenerationRunService({ pool, writer, articles, folders, metrics }),
+    generationRun: createGenerationRunService({ pool, writer, articles, folders, sources, metrics }),
     generation: createGenerationService({ pool, queue: queues.generate, logger, sources, quotas }),
     batches: createBatchesService({ pool, queue: queues.generate, logger, quotas }),
     quotas,

@@ -80,8 +80,45 @@ export interface DeletedSource {
   linkedKnowledgeId: string | null;
 }
 
+/** What a knowledge job reads of its source. */
+export interface SourceForJob {
+  id: string;
+  title: string;
+  originalUrl: string;
+  paragraphs: string[];
+  contentHash: string | null;
+  linkedKnowledgeId: string | null;
+  /** Why the last fetch failed ('' when it did not). */
+  error: string;
+}
+
 export function createSourcesRepo(db: Queryable) {
   return {
+    async findForJob(workspaceId: string, id: string, tx: Queryable = db): Promise<SourceForJob | undefined> {
+      const { rows } = await tx.query<SourceForJob>(
+        `SELECT id, title, original_url AS "originalUrl", paragraphs, content_hash AS "contentHash",
+           linked_knowledge_id AS "linkedKnowledgeId", error
+         FROM sources WHERE workspace_id = $1 AND id = $2`,
+        [workspaceId, id],
+      );
+      return rows[0];
+    },
+
+    /** The source's `linkedOperation` and `linkedReason`: what the last generation decided, and why. */
+    async recordOutcome(
+      workspaceId: string,
+      id: string,
+      outcome: { operation: Operation; reason: string },
+      tx: Queryable = db,
+    ): Promise<boolean> {
+      const { rowCount } = await tx.query(
+        `UPDATE sources SET linked_operation = $3, linked_reason = $4, updated_at = now()
+         WHERE workspace_id = $1 AND id = $2`,
+        [workspaceId, id, outcome.operation, outcome.reason],
+      );
+      return (rowCount ?? 0) > 0;
+    },
+
     async find(workspaceId: string, id: string, tx: Queryable = db): Promise<SourceRow | undefined> {
       const { rows } = await tx.query<SourceRow>(
         `SELECT ${SOURCE_COLUMNS} FROM ${SOURCE_FROM} WHERE s.workspace_id = $1 AND s.id = $2`,
