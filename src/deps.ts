@@ -28,6 +28,14 @@ import { createWebClient, type WebClient, type WebClientOptions } from './source
 import { createIngestEnqueuer, INGEST_QUEUE } from './sources/ingest-queue.js';
 import { createIngestService, type IngestService } from './sources/ingest-service.js';
 import { createSourcesService, type SourcesService } from './sources/sources-service.js';
+import type { WebhookDelivery } from './webhooks/webhook-delivery.js';
+import {
+  createWebhooksFeature,
+  webhookJobOptions,
+  type WebhooksOptions,
+} from './webhooks/webhooks-feature.js';
+import { WEBHOOKS_QUEUE } from './webhooks/webhooks-queue.js';
+import type { WebhooksService } from './webhooks/webhooks-service.js';
 import { createWriter } from './writers/create-writer.js';
 import type { Writer } from './writers/writer.js';
 
@@ -52,7 +60,7 @@ export interface Deps {
   /** The model (or the offline writer), behind one interface. */
   writer: Writer;
   /** Producer-side queues; workers.ts consumes them in the worker role. */
-  queues: { ingest: Queue; generate: Queue };
+  queues: { ingest: Queue; generate: Queue; webhooks: Queue };
   generation: GenerationService;
   /** One attempt of a knowledge job (the generate queue's service). */
   generationRun: GenerationRunService;
@@ -63,6 +71,9 @@ export interface Deps {
   /** The tree scaffold's model call, behind the model limiter and the token quota. */
   treeScaffold: TreeScaffold;
   jobEvents: JobEvents;
+  /** Webhook endpoints and their delivery log (routes), and one delivery attempt (the webhooks queue). */
+  webhooks: WebhooksService;
+  webhookDelivery: WebhookDelivery;
   /** The Prometheus registry of this process and its metrics (GET /metrics). */
   metrics: Metrics;
   checkDatabase(): Promise<void>;
@@ -76,6 +87,7 @@ export interface DepsOptions {
   /** Merged over every queue's default job options (attempts, backoff). */
   jobOptions?: JobsOptions;
   crawlLimits?: Partial<CrawlLimits>;
+  webhooks?: WebhooksOptions;
 }
 
 export function createDeps(
@@ -91,6 +103,13 @@ export function createDeps(
   const queues = {
     ingest: createQueue(INGEST_QUEUE, redis, config.queuePrefix, logger, options.jobOptions),
     generate: createQueue(GENERATE_QUEUE, redis, config.queuePrefix, logger, options.jobOptions),
+    webhooks: createQueue(
+      WEBHOOKS_QUEUE,
+      redis,
+      config.queuePrefix,
+      logger,
+      webhookJobOptions(options.jobOptions),
+    ),
   };
   const metrics = createMetrics({ queues: Object.values(queues), logger });
   const jobsRepo = createJobsRepo(pool);
@@ -103,6 +122,15 @@ export function createDeps(
   const crawler = createDeepCrawler(web, { ...CRAWL_DEFAULTS, ...options.crawlLimits });
   const jobEvents = createJobEvents(connections.databaseUrl, logger);
   const folders = createFoldersService(pool);
+  const webhooks = createWebhooksFeature({
+    config,
+    pool,
+    queue: queues.webhooks,
+    logger,
+    web: options.web,
+    jobOptions: options.jobOptions,
+    options: options.webhooks,
+  });
   const sources = createSourcesService(pool, createIngestEnqueuer(queues.ingest, logger), crawler, articles);
   const quotas = createWorkspaceQuotas(pool, {
     maxQueuedJobs: config.workspaceMaxQueuedJobs,
@@ -135,6 +163,8 @@ export function createDeps(
       metrics,
     }),
     jobEvents,
+    webhooks: webhooks.service,
+    webhookDelivery: webhooks.delivery,
     metrics,
     async checkDatabase() {
       await pool.query('SELECT 1');
@@ -147,6 +177,7 @@ export function createDeps(
       await jobEvents.close();
       await Promise.all(Object.values(queues).map((queue) => closeQueue(queue, logger)));
       await web.close();
+      await webhooks.close();
       await closeRedis(redis);
       await pool.end();
     },

@@ -11,6 +11,7 @@ import type { ArticlesService } from '../knowledge/articles-service.js';
 import type { FoldersService } from '../knowledge/folders-service.js';
 import type { SourcesService } from '../sources/sources-service.js';
 import type { Decision, DecisionRequest, DecisionSource, FolderChoice, Writer } from '../writers/writer.js';
+import { emitJobFinished } from '../webhooks/events.js';
 import { applyDecision } from './apply.js';
 import { agentFolderIds, findCandidates, listFolderChoices } from './candidates.js';
 import { decide, decisionKey } from './decide.js';
@@ -187,6 +188,7 @@ export function createGenerationRunService(deps: GenerationRunDeps) {
           },
           tx,
         );
+        await emitJobFinished(tx, work.workspaceId, work.id);
         return decided.earlier ? 'reused' : 'completed';
       });
     },

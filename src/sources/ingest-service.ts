@@ -6,6 +6,7 @@ import { contentHash, extractContent } from './fetch/extract.js';
 import { FetchError } from './fetch/fetch-errors.js';
 import { parseWebUrl } from './fetch/normalize-url.js';
 import type { WebClient } from './fetch/web-client.js';
+import { emitEvent } from '../webhooks/events.js';
 import type { IngestJobData } from './ingest-queue.js';
 import { createSourcesRepo, type SourceRow } from './sources-repo.js';
 
@@ -96,6 +97,13 @@ export function createIngestService(pool: Pool, web: WebClient) {
         tx,
       );
       await repo.finishJob(data.workspaceId, data.ingestJobId, { status: 'COMPLETED', error: null }, tx);
+      if (next.contentChanged && next.changed)
+        await emitEvent(tx, data.workspaceId, 'source.changed', {
+          documentId: data.sourceId,
+          url: current.originalUrl,
+          title: extracted.title,
+          contentHash: hash,
+        });
       return next.contentChanged ? 'stored' : 'unchanged';
     });
   }
@@ -116,6 +124,7 @@ export function createIngestService(pool: Pool, web: WebClient) {
     /** The source's side of a FAILED ingest job, in the transaction that fails the job. */
     async recordFailure(data: IngestJobData, message: string, tx: Queryable): Promise<void> {
       await repo.markFailed(data.workspaceId, data.sourceId, message, tx);
+      await emitEvent(tx, data.workspaceId, 'source.failed', { documentId: data.sourceId, error: message });
     },
   };
 }
