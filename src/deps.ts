@@ -29,11 +29,7 @@ import { createIngestEnqueuer, INGEST_QUEUE } from './sources/ingest-queue.js';
 import { createIngestService, type IngestService } from './sources/ingest-service.js';
 import { createSourcesService, type SourcesService } from './sources/sources-service.js';
 import type { WebhookDelivery } from './webhooks/webhook-delivery.js';
-import {
-  createWebhooksFeature,
-  webhookJobOptions,
-  type WebhooksOptions,
-} from './webhooks/webhooks-feature.js';
+import { createWebhooksFeature, webhookJobOptions } from './webhooks/webhooks-feature.js';
 import { WEBHOOKS_QUEUE } from './webhooks/webhooks-queue.js';
 import type { WebhooksService } from './webhooks/webhooks-service.js';
 import { createWriter } from './writers/create-writer.js';
@@ -87,7 +83,6 @@ export interface DepsOptions {
   /** Merged over every queue's default job options (attempts, backoff). */
   jobOptions?: JobsOptions;
   crawlLimits?: Partial<CrawlLimits>;
-  webhooks?: WebhooksOptions;
 }
 
 export function createDeps(
@@ -129,7 +124,6 @@ export function createDeps(
     logger,
     web: options.web,
     jobOptions: options.jobOptions,
-    options: options.webhooks,
   });
   const sources = createSourcesService(pool, createIngestEnqueuer(queues.ingest, logger), crawler, articles);
   const quotas = createWorkspaceQuotas(pool, {

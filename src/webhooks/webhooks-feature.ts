@@ -10,11 +10,6 @@ import { createWebhookSender } from './webhook-sender.js';
 import { retryDelayMs, WEBHOOK_JOB_OPTIONS } from './webhooks-queue.js';
 import { createWebhooksService, type WebhooksService } from './webhooks-service.js';
 
-export interface WebhooksOptions {
-  /** Test knob: how long an endpoint may fail before it is disabled (default 24 h). */
-  disableAfterMs?: number;
-}
-
 export interface WebhooksFeature {
   service: WebhooksService;
   delivery: WebhookDelivery;
@@ -35,7 +30,6 @@ export function createWebhooksFeature(deps: {
   /** The ingestion fetcher's injected DNS and address policy (tests), so both guards agree. */
   web?: Partial<Pick<SafeFetchOptions, 'resolver' | 'addressPolicy'>>;
   jobOptions?: JobsOptions;
-  options?: WebhooksOptions;
 }): WebhooksFeature {
   const guard = {
     allowPrivateAddresses: deps.config.allowPrivateUrls,
@@ -57,7 +51,6 @@ export function createWebhooksFeature(deps: {
       pool: deps.pool,
       sender,
       retryDelayMs: (attempt) => retryDelayMs(backoffOf, attempt),
-      disableAfterMs: deps.options?.disableAfterMs,
     }),
     close: () => sender.close(),
   };
