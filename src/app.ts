@@ -31,6 +31,7 @@ import { configureZodMessages } from './http/zod-messages.js';
 import { articlesRoutes } from './knowledge/articles-routes.js';
 import { foldersRoutes } from './knowledge/folders-routes.js';
 import { treeRoutes } from './knowledge/tree-routes.js';
+import { batchesRoutes } from './generation/batches-routes.js';
 import { generationRoutes } from './generation/generation-routes.js';
 import { sourcesRoutes } from './sources/sources-routes.js';
 
@@ -122,7 +123,8 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ap
   await app.register(foldersRoutes(deps.folders));
   await app.register(articlesRoutes(deps.articles));
   await app.register(treeRoutes(deps.tree));
-  await app.register(generationRoutes(deps.generation, deps.jobEvents, deps.writer, deps.metrics));
+  await app.register(generationRoutes(deps.generation, deps.jobEvents, deps.treeScaffold));
+  await app.register(batchesRoutes(deps.batches, deps.jobEvents));
   await app.register(sourcesRoutes(deps.sources));
   await app.register(adminRoutes({ adminToken: deps.config.adminToken, queues: Object.values(deps.queues) }));
   return app;

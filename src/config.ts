@@ -90,6 +90,8 @@ const EnvSchema = z.object({
   EMBEDDED_REDIS_PORT: integer(1, 65535).default(56379),
   SHUTDOWN_GRACE_MS: integer(0, 600_000).default(20_000),
   JOB_LOCK_MS: integer(1_000, 600_000).default(30_000),
+  WORKSPACE_MAX_QUEUED_JOBS: integer(1, 10_000_000).optional(),
+  WORKSPACE_MAX_TOKENS_PER_DAY: integer(1, 1_000_000_000_000).optional(),
 });
 
 export type Config = Readonly<{
@@ -120,6 +122,10 @@ export type Config = Readonly<{
   shutdownGraceMs: number;
   /** BullMQ lock duration: a job whose worker died is retried about this long after its last renewal. */
   jobLockMs: number;
+  /** Knowledge jobs one workspace may have pending or running at once; unset = no limit (429 beyond). */
+  workspaceMaxQueuedJobs: number | undefined;
+  /** Model tokens (prompt + completion) one workspace may spend per UTC day; unset = no limit. */
+  workspaceMaxTokensPerDay: number | undefined;
 }>;
 
 export class ConfigError extends Error {
@@ -171,6 +177,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedRedisPort: e.EMBEDDED_REDIS_PORT,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     jobLockMs: e.JOB_LOCK_MS,
+    workspaceMaxQueuedJobs: e.WORKSPACE_MAX_QUEUED_JOBS,
+    workspaceMaxTokensPerDay: e.WORKSPACE_MAX_TOKENS_PER_DAY,
   });
 }
 

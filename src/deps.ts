@@ -11,6 +11,7 @@ import { createKeysService, type KeysService } from './keys/keys-service.js';
 import { createArticlesService, type ArticlesService } from './knowledge/articles-service.js';
 import { createFoldersService, type FoldersService } from './knowledge/folders-service.js';
 import { createTreeService, type TreeService } from './knowledge/tree-service.js';
+import { createBatchesService, type BatchesService } from './generation/batches-service.js';
 import { GENERATE_QUEUE } from './generation/generate-queue.js';
 import {
   createGenerationRunService,
@@ -19,6 +20,9 @@ import {
 import { createGenerationService, type GenerationService } from './generation/generation-service.js';
 import { createJobEvents, type JobEvents } from './generation/job-events.js';
 import { createJobsRepo } from './generation/jobs-repo.js';
+import { createModelLimiter } from './generation/model-limiter.js';
+import { createTreeScaffold, type TreeScaffold } from './generation/tree-scaffold.js';
+import { createWorkspaceQuotas, type WorkspaceQuotas } from './generation/workspace-quotas.js';
 import { createDeepCrawler, CRAWL_DEFAULTS, type CrawlLimits } from './sources/deep-crawl.js';
 import { createWebClient, type WebClient, type WebClientOptions } from './sources/fetch/web-client.js';
 import { createIngestEnqueuer, INGEST_QUEUE } from './sources/ingest-queue.js';
@@ -52,6 +56,12 @@ export interface Deps {
   generation: GenerationService;
   /** One attempt of a knowledge job (the generate queue's service). */
   generationRun: GenerationRunService;
+  /** Bulk calls as batches: read, list, retry (the bulk call itself writes the batch). */
+  batches: BatchesService;
+  /** Per-workspace limits on queued jobs and model tokens (off unless configured). */
+  quotas: WorkspaceQuotas;
+  /** The tree scaffold's model call, behind the model limiter and the token quota. */
+  treeScaffold: TreeScaffold;
   jobEvents: JobEvents;
   /** The Prometheus registry of this process and its metrics (GET /metrics). */
   metrics: Metrics;
@@ -94,6 +104,10 @@ export function createDeps(
   const jobEvents = createJobEvents(connections.databaseUrl, logger);
   const folders = createFoldersService(pool);
   const sources = createSourcesService(pool, createIngestEnqueuer(queues.ingest, logger), crawler, articles);
+  const quotas = createWorkspaceQuotas(pool, {
+    maxQueuedJobs: config.workspaceMaxQueuedJobs,
+    maxTokensPerDay: config.workspaceMaxTokensPerDay,
+  });
 
   return {
     config,
@@ -110,8 +124,16 @@ export function createDeps(
     ingest: createIngestService(pool, web),
     writer,
     queues,
-    generation: createGenerationService({ pool, queue: queues.generate, logger, sources }),
     generationRun: createGenerationRunService({ pool, writer, articles, folders, metrics }),
+    generation: createGenerationService({ pool, queue: queues.generate, logger, sources, quotas }),
+    batches: createBatchesService({ pool, queue: queues.generate, logger, quotas }),
+    quotas,
+    treeScaffold: createTreeScaffold({
+      writer,
+      limiter: createModelLimiter(queues.generate, redis, config.llmMaxRpm, logger),
+      quotas,
+      metrics,
+    }),
     jobEvents,
     metrics,
     async checkDatabase() {

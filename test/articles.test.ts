@@ -42,6 +42,8 @@ describe('create article', () => {
       operation: null,
       linkedReason: null,
       backgroundJobId: null,
+      rejectedAt: null,
+      rejectReason: null,
     });
   });
 

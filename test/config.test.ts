@@ -21,6 +21,22 @@ describe('configuration', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it('leaves the workspace quotas off unless set, and refuses a quota that is not a positive integer', () => {
+    expect(loadConfig({})).toMatchObject({
+      workspaceMaxQueuedJobs: undefined,
+      workspaceMaxTokensPerDay: undefined,
+    });
+    expect(
+      loadConfig({ WORKSPACE_MAX_QUEUED_JOBS: '500', WORKSPACE_MAX_TOKENS_PER_DAY: '2000000' }),
+    ).toMatchObject({ workspaceMaxQueuedJobs: 500, workspaceMaxTokensPerDay: 2_000_000 });
+    expect(() => loadConfig({ WORKSPACE_MAX_QUEUED_JOBS: '0' })).toThrow(
+      'WORKSPACE_MAX_QUEUED_JOBS must be at least 1 (got "0")',
+    );
+    expect(() => loadConfig({ WORKSPACE_MAX_TOKENS_PER_DAY: 'lots' })).toThrow(
+      /^Invalid configuration: WORKSPACE_MAX_TOKENS_PER_DAY must be an integer/,
+    );
+  });
+
   it('names every bad key in one error', () => {
     let error: unknown;
     try {

@@ -1,6 +1,7 @@
 // Issue 6 test 7: cross-workspace probes. With workspace B's key, every route that takes an ID (sources,
-// knowledge jobs, articles, drafts, folders, junctions, job events) is tried on workspace A's IDs: nothing of
-// A is read (no A ID or title in any answer but the refusal naming the ID asked for) and nothing is changed
+// knowledge jobs, batches, articles, drafts and their review, folders, junctions, job events) is tried on
+// workspace A's IDs: nothing of A is read (no A ID or title in any answer but the refusal naming the ID
+// asked for) and nothing is changed
 // (A's rows are identical afterwards). Source routes answer 403 (API.md §3), the others 404.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestContext, type TestKey } from './helpers/app.js';
@@ -22,6 +23,7 @@ interface WorkspaceA {
   source: string;
   sourceUrl: string;
   job: string;
+  batch: string;
   bot: string;
   secrets: string[];
 }
@@ -66,6 +68,7 @@ async function workspaceA(): Promise<WorkspaceA> {
     source,
     sourceUrl,
     job: (bulk.body.jobs as { backgroundJobId: string }[])[0]!.backgroundJobId,
+    batch: bulk.body.batchId as string,
     bot,
     secrets: [
       'A-Billing-Secret',
@@ -88,6 +91,7 @@ async function snapshot(workspaceId: string): Promise<Record<string, unknown[]>>
     sources: 'id',
     ingest_jobs: 'id',
     knowledge_jobs: 'id',
+    knowledge_batches: 'id',
   };
   const out: Record<string, unknown[]> = {};
   for (const [table, order] of Object.entries(tables)) {
@@ -163,7 +167,29 @@ function probesOn(a: WorkspaceA, b: { folder: string; article: string }): Probe[
       path: `/v2/knowledge/public/jobs/events?jobIds=${a.job}`,
       status: 404,
     },
+    // Batches.
+    { name: 'one batch', method: 'get', path: `/v2/knowledge/public/batches/${a.batch}`, status: 404 },
+    { name: 'batch jobs', method: 'get', path: `/v2/knowledge/public/batches/${a.batch}/jobs`, status: 404 },
+    {
+      name: 'batch events',
+      method: 'get',
+      path: `/v2/knowledge/public/batches/${a.batch}/events`,
+      status: 404,
+    },
+    {
+      name: 'retry batch',
+      method: 'post',
+      path: `/v2/knowledge/public/batches/${a.batch}/retry`,
+      status: 404,
+    },
     // Articles and drafts.
+    {
+      name: 'reject draft',
+      method: 'post',
+      path: `/v2/hc-articles/${a.draft}/reject/public`,
+      body: { reason: 'x' },
+      status: 404,
+    },
     {
       name: 'update article',
       method: 'put',
@@ -282,7 +308,26 @@ function probesOn(a: WorkspaceA, b: { folder: string; article: string }): Probe[
       path: `/v2/documents/public?url=${encodeURIComponent(a.sourceUrl)}`,
       status: 200,
     },
+    {
+      name: 'review queue filtered by A ids',
+      method: 'get',
+      path: `/v2/hc-articles/review/public?batchId=${a.batch}&documentId=${a.source}&parentFolderId=${a.folder}`,
+      status: 200,
+    },
+    { name: 'batches', method: 'get', path: '/v2/knowledge/public/batches', status: 200 },
     // A cursor of another workspace is refused like an unknown one.
+    {
+      name: 'review queue after A cursor',
+      method: 'get',
+      path: `/v2/hc-articles/review/public?cursor=${a.draft}`,
+      status: 400,
+    },
+    {
+      name: 'batches after A cursor',
+      method: 'get',
+      path: `/v2/knowledge/public/batches?cursor=${a.batch}`,
+      status: 400,
+    },
     {
       name: 'sources after A cursor',
       method: 'get',
@@ -314,7 +359,7 @@ describe('cross-workspace probes', () => {
     const bFolder = await bKb.folder('B folder');
     const bArticle = await bKb.article(bFolder.id, { title: 'B article' });
     const before = await snapshot(a.key.workspaceId);
-    const aIds = [a.folder, a.subfolder, a.article, a.draft, a.source, a.job];
+    const aIds = [a.folder, a.subfolder, a.article, a.draft, a.source, a.job, a.batch];
 
     const probes = probesOn(a, { folder: bFolder.id, article: bArticle.id });
     for (const probe of probes) {

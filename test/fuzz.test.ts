@@ -58,7 +58,11 @@ beforeAll(async () => {
   await ctx.deps.pool.query("UPDATE knowledge_jobs SET status = 'FAILED', error = 'fuzz' WHERE id = $1", [
     job,
   ]);
-  realIds = [folder.id, child.id, article.id, draft.id, source, job!];
+  const { rows } = await ctx.deps.pool.query<{ batchId: string }>(
+    'SELECT batch_id AS "batchId" FROM knowledge_jobs WHERE id = $1',
+    [job],
+  );
+  realIds = [folder.id, child.id, article.id, draft.id, source, job!, rows[0]!.batchId];
 
   const document = ctx.app.swagger() as {
     paths: Record<
@@ -294,6 +298,10 @@ describe('fuzz: random input never gives a 5xx, and errors keep their format', (
         'GET /v2/documents/public',
         'GET /v2/knowledge/public/jobs/events',
         'PUT /v2/hc-articles/{id}/public',
+        'POST /v2/hc-articles/{id}/reject/public',
+        'GET /v2/hc-articles/review/public',
+        'GET /v2/knowledge/public/batches',
+        'GET /v2/knowledge/public/batches/{id}/jobs',
       ]),
     );
   });

@@ -286,6 +286,19 @@ describe('diff', () => {
     expect(diff).toContain('\n Line one.\n');
   });
 
+  it('carries the live article and names the fields the draft changes, for a side-by-side view', async () => {
+    const key = await ctx.createKey();
+    const { kb, live } = await liveArticle(key);
+    const draft = await kb.fork(live.id, { title: 'New title', keywords: ['other'], escalation: true });
+    const response = await ctx.http().get(`/v2/hc-articles/${draft.id}/diff/public`).set(key.header);
+    expect(response.status).toBe(200);
+    expect(response.body.live).toEqual(await kb.get(live.id));
+    expect(response.body.changedFields).toEqual(['title', 'keywords', 'escalation']);
+    const same = await kb.fork(live.id);
+    const unchanged = await ctx.http().get(`/v2/hc-articles/${same.id}/diff/public`).set(key.header);
+    expect(unchanged.body.changedFields).toEqual([]);
+  });
+
   it('marks the diff stale once the live article moved on', async () => {
     const key = await ctx.createKey();
     const { kb, live } = await liveArticle(key);

@@ -88,7 +88,7 @@ describe('secrets', () => {
 
       const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
       const ingestJobs = await ctx.deps.queues.ingest.getJobs(['waiting']);
-      const generateJobs = await ctx.deps.queues.generate.getJobs(['waiting']);
+      const generateJobs = await ctx.deps.queues.generate.getJobs(['prioritized']);
       expect(ingestJobs).toHaveLength(1);
       expect(generateJobs.map((job) => job.id).sort()).toEqual(
         [jobId, generated.body.backgroundJobId].sort(),

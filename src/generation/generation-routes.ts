@@ -2,8 +2,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { workspaceOf } from '../http/auth.js';
 import { authErrors, ErrorResponseSchema, IdParamsSchema } from '../http/schemas.js';
 import { formatTreeCsv } from '../knowledge/tree-csv.js';
-import type { Metrics } from '../lib/metrics.js';
-import type { Writer } from '../writers/writer.js';
 import type { GenerationService } from './generation-service.js';
 import {
   BulkGenerateBodySchema,
@@ -16,13 +14,14 @@ import {
 } from './generation-schemas.js';
 import { streamJobEvents } from './job-events-stream.js';
 import type { JobEvents } from './job-events.js';
+import { ModelLimitedError } from './model-limiter.js';
+import type { TreeScaffold } from './tree-scaffold.js';
 import { z } from 'zod';
 
 export function generationRoutes(
   generation: GenerationService,
   events: JobEvents,
-  writer: Writer,
-  metrics?: Pick<Metrics, 'recordModelCall'>,
+  scaffold: TreeScaffold,
 ): FastifyPluginAsyncZod {
   return async (app) => {
     // Event streams stay open until their jobs finish; a closing server ends them so it can stop.
@@ -128,12 +127,15 @@ export function generationRoutes(
           response: {
             200: z.string().describe('text/csv: type,folder_path,title,description'),
             ...authErrors,
+            429: ErrorResponseSchema,
           },
         },
       },
       async (request, reply) => {
-        const { rows, usage } = await writer.proposeTree(request.body.initPrompt);
-        metrics?.recordModelCall(writer, usage);
+        const rows = await scaffold.propose(workspaceOf(request), request.body.initPrompt).catch((error) => {
+          if (error instanceof ModelLimitedError) reply.header('retry-after', error.retryAfterSeconds);
+          throw error;
+        });
         const csv = formatTreeCsv(rows);
         return reply
           .header('content-type', 'text/csv; charset=utf-8')

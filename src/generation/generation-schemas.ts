@@ -25,6 +25,7 @@ export type BulkGenerateBody = z.infer<typeof BulkGenerateBodySchema>;
 
 export const BulkGenerateResponseSchema = z.object({
   jobs: z.array(z.object({ documentId: Uuid, backgroundJobId: Uuid })),
+  batchId: Uuid.describe('(ext) the batch this call made: GET /v2/knowledge/public/batches/:id'),
 });
 
 export const GenerateBodySchema = z
@@ -78,6 +79,7 @@ export const JobSchema = z.object({
       cachedTokens: z.number().int(),
     })
     .describe('(ext)'),
+  batchId: Uuid.nullable().describe('(ext) the batch of the bulk call that queued the job'),
 });
 export type Job = z.infer<typeof JobSchema>;
 

@@ -2,14 +2,16 @@
 // BullMQ jobs are added; if Redis is down the rows wait for the reconciler and the request still succeeds.
 import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
-import type { Pool } from '../lib/db.js';
+import { withTransaction, type Pool } from '../lib/db.js';
 import { AppError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { allowedOperations } from '../lib/operations.js';
 import { toIso, toIsoOrNull } from '../lib/dates.js';
 import { enqueueGenerateJobs } from './generate-queue.js';
 import type { BulkGenerateBody, GenerateBody, Job } from './generation-schemas.js';
+import { createBatchesRepo } from './batches-repo.js';
 import { createJobsRepo, type JobParams, type JobRow } from './jobs-repo.js';
+import type { WorkspaceQuotas } from './workspace-quotas.js';
 import type { SourcesService } from '../sources/sources-service.js';
 
 const asDate = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
@@ -34,6 +36,7 @@ export function toJob(row: JobRow): Job {
       completionTokens: row.completionTokens,
       cachedTokens: row.cachedTokens,
     },
+    batchId: row.batchId ?? null,
   };
 }
 
@@ -52,29 +55,53 @@ export function createGenerationService(deps: {
   queue: Queue;
   logger: Logger;
   sources: Pick<SourcesService, 'assertOwned'>;
+  quotas: Pick<WorkspaceQuotas, 'admitJobs'>;
 }) {
-  const { pool, queue, logger, sources } = deps;
+  const { pool, queue, logger, sources, quotas } = deps;
   const repo = createJobsRepo(pool);
+  const batches = createBatchesRepo(pool);
 
   return {
+    /** One job per source, all in one new batch (docs/api.md "Batches"). */
     async bulk(
       workspaceId: string,
       body: BulkGenerateBody,
-    ): Promise<{ jobs: { documentId: string; backgroundJobId: string }[] }> {
+    ): Promise<{ jobs: { documentId: string; backgroundJobId: string }[]; batchId: string }> {
       await sources.assertOwned(workspaceId, body.documentIds);
       const jobs = body.documentIds.map((sourceId) => ({
         id: randomUUID(),
         sourceId,
         origin: 'sources' as const,
       }));
-      // One statement: every row is committed, or none.
-      await repo.insertMany(workspaceId, jobs, jobParams(body));
+      const batchId = randomUUID();
+      const params = jobParams(body);
+      // One transaction: the batch and every job row are committed, or none.
+      const queuedAhead = await withTransaction(pool, async (tx) => {
+        const queued = await quotas.admitJobs(tx, workspaceId, jobs.length);
+        await batches.insert(
+          workspaceId,
+          {
+            id: batchId,
+            restrictedOps: [...new Set(body.restrictedOps ?? [])],
+            isDraft: params.isDraft,
+            botId: params.botId,
+            instructions: params.instructions,
+          },
+          tx,
+        );
+        await repo.insertMany(workspaceId, jobs, params, tx, batchId);
+        return queued;
+      });
       await enqueueGenerateJobs(
         queue,
         jobs.map((job) => ({ jobId: job.id, workspaceId })),
         logger,
+        queuedAhead,
       );
-      return { jobs: jobs.map((job) => ({ documentId: job.sourceId, backgroundJobId: job.id })) };
+      return {
+        jobs: jobs.map((job) => ({ documentId: job.sourceId, backgroundJobId: job.id })),
+        batchId,
+      };
     },
 
     async generate(workspaceId: string, body: GenerateBody): Promise<{ backgroundJobId: string }> {
@@ -87,8 +114,12 @@ export function createGenerationService(deps: {
         candidateKnowledge: body.candidateKnowledge,
         hcEventId: body.origin === 'inbox' ? body.hcEventId! : null,
       };
-      await repo.insertMany(workspaceId, [job], jobParams(body));
-      await enqueueGenerateJobs(queue, [{ jobId: job.id, workspaceId }], logger);
+      const queuedAhead = await withTransaction(pool, async (tx) => {
+        const queued = await quotas.admitJobs(tx, workspaceId, 1);
+        await repo.insertMany(workspaceId, [job], jobParams(body), tx);
+        return queued;
+      });
+      await enqueueGenerateJobs(queue, [{ jobId: job.id, workspaceId }], logger, queuedAhead);
       return { backgroundJobId: job.id };
     },
 

@@ -8,9 +8,12 @@ import type { JobRow } from './jobs-repo.js';
 const CHANNEL = 'distill_knowledge_jobs';
 const RESYNC = Symbol('resync');
 
+/** Subscribe to this key instead of job IDs to hear every status change of a batch's jobs. */
+export const batchTopic = (batchId: string): string => `batch:${batchId}`;
+
 export interface JobEvents {
   /**
-   * Calls `onChange` for every status change of the given jobs; `onResync` after the listening connection
+   * Calls `onChange` for every status change of the given jobs (or of a batch's, by `batchTopic`); `onResync` after the listening connection
    * was re-established (changes may have been missed: re-read). Resolves once listening.
    */
   subscribe(
@@ -38,6 +41,7 @@ export function createJobEvents(databaseUrl: string, logger: Logger): JobEvents 
         try {
           const row = JSON.parse(message.payload) as JobRow;
           emitter.emit(row.id, row);
+          if (row.batchId) emitter.emit(batchTopic(row.batchId), row);
         } catch (error) {
           logger.warn({ err: error }, 'unreadable job notification');
         }

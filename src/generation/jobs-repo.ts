@@ -24,6 +24,8 @@ export interface JobRow {
   createdAt: Date | string;
   startedAt: Date | string | null;
   completedAt: Date | string | null;
+  /** The bulk call (batch) the job belongs to; null for the single-generate route. */
+  batchId: string | null;
 }
 
 /** Everything a worker needs to run a job. */
@@ -55,7 +57,7 @@ export interface JobParams {
 const JOB_COLUMNS = `id, workspace_id AS "workspaceId", source_id AS "sourceId", status, operation, reason,
   article_id AS "articleId", error, attempts, is_draft AS "isDraft", reused, prompt_tokens AS "promptTokens",
   completion_tokens AS "completionTokens", cached_tokens AS "cachedTokens", created_at AS "createdAt",
-  started_at AS "startedAt", completed_at AS "completedAt"`;
+  started_at AS "startedAt", completed_at AS "completedAt", batch_id AS "batchId"`;
 
 /** What a started job returns (the job framework's startColumns for the generate queue). */
 export const WORK_COLUMNS = `${JOB_COLUMNS}, origin, candidate_knowledge AS "candidateKnowledge", hc_event_id AS "hcEventId",
@@ -63,19 +65,24 @@ export const WORK_COLUMNS = `${JOB_COLUMNS}, origin, candidate_knowledge AS "can
 
 export function createJobsRepo(db: Queryable) {
   return {
-    /** Inserts one PENDING row per job in one statement (a bulk request carries up to 1000). */
+    /**
+     * Inserts one PENDING row per job in one statement (a bulk request carries up to 1000); with a batch,
+     * the jobs keep their input order in it.
+     */
     async insertMany(
       workspaceId: string,
       jobs: (NewJob & { id: string })[],
       params: JobParams,
       tx: Queryable = db,
+      batchId: string | null = null,
     ): Promise<void> {
       await tx.query(
         `INSERT INTO knowledge_jobs (id, workspace_id, source_id, origin, candidate_knowledge, hc_event_id,
-           allowed_ops, instructions, bot_id, is_draft, force)
-         SELECT j.id, $1, j.source_id, j.origin, j.candidate_knowledge, j.hc_event_id, $7, $8, $9, $10, $11
-         FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[])
-           AS j(id, source_id, origin, candidate_knowledge, hc_event_id)`,
+           allowed_ops, instructions, bot_id, is_draft, force, batch_id, batch_position)
+         SELECT j.id, $1, j.source_id, j.origin, j.candidate_knowledge, j.hc_event_id, $7, $8, $9, $10, $11, $12,
+           CASE WHEN $12::uuid IS NULL THEN NULL ELSE j.position END
+         FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY
+           AS j(id, source_id, origin, candidate_knowledge, hc_event_id, position)`,
         [
           workspaceId,
           jobs.map((job) => job.id),
@@ -88,6 +95,7 @@ export function createJobsRepo(db: Queryable) {
           params.botId,
           params.isDraft,
           params.force,
+          batchId,
         ],
       );
     },
@@ -134,11 +142,16 @@ export function createJobsRepo(db: Queryable) {
       return rows[0]?.botId ?? null;
     },
 
+    /** Adds one model call's usage to the job, and its tokens to the workspace's day (the daily quota). */
     async addUsage(id: string, usage: Usage, tx: Queryable = db): Promise<void> {
       await tx.query(
-        `UPDATE knowledge_jobs SET model_calls = model_calls + 1, prompt_tokens = prompt_tokens + $2,
-           completion_tokens = completion_tokens + $3, cached_tokens = cached_tokens + $4, updated_at = now()
-         WHERE id = $1`,
+        `WITH job AS (
+           UPDATE knowledge_jobs SET model_calls = model_calls + 1, prompt_tokens = prompt_tokens + $2,
+             completion_tokens = completion_tokens + $3, cached_tokens = cached_tokens + $4, updated_at = now()
+           WHERE id = $1 RETURNING workspace_id)
+         INSERT INTO workspace_model_usage (workspace_id, day, tokens)
+         SELECT workspace_id, (now() AT TIME ZONE 'UTC')::date, $2::bigint + $3::bigint FROM job
+         ON CONFLICT (workspace_id, day) DO UPDATE SET tokens = workspace_model_usage.tokens + EXCLUDED.tokens`,
         [id, usage.promptTokens, usage.completionTokens, usage.cachedTokens],
       );
     },
@@ -194,7 +207,10 @@ export function createJobsRepo(db: Queryable) {
       );
     },
 
-    /** The newest completed job of the workspace with this decision key, for reuse without a model call. */
+    /**
+     * The newest completed job of the workspace with this decision key, for reuse without a model call.
+     * A decision whose draft was rejected is never reused: the same input then gets a new decision.
+     */
     async findReusable(
       workspaceId: string,
       decisionKey: string,
@@ -203,10 +219,43 @@ export function createJobsRepo(db: Queryable) {
       const { rows } = await tx.query<{ id: string; decision: Decision; articleId: string | null }>(
         `SELECT id, decision, article_id AS "articleId" FROM knowledge_jobs
          WHERE workspace_id = $1 AND decision_key = $2 AND status = 'COMPLETED' AND decision IS NOT NULL
+           AND decision_rejected_at IS NULL
          ORDER BY completed_at DESC LIMIT 1`,
         [workspaceId, decisionKey],
       );
       return rows[0];
+    },
+
+    /** A batch's jobs in input order, optionally of one status, after the job `afterId` (keyset). */
+    async listByBatch(
+      workspaceId: string,
+      batchId: string,
+      filter: { status?: JobStatus; afterId?: string; limit: number },
+      tx: Queryable = db,
+    ): Promise<JobRow[]> {
+      const { rows } = await tx.query<JobRow>(
+        `SELECT ${JOB_COLUMNS} FROM knowledge_jobs
+         WHERE workspace_id = $1 AND batch_id = $2 AND ($3::text IS NULL OR status = $3)
+           AND ($4::uuid IS NULL OR batch_position >
+             (SELECT batch_position FROM knowledge_jobs WHERE id = $4 AND batch_id = $2))
+         ORDER BY batch_position LIMIT $5`,
+        [workspaceId, batchId, filter.status ?? null, filter.afterId ?? null, filter.limit],
+      );
+      return rows;
+    },
+
+    /**
+     * Puts a batch's FAILED jobs back to PENDING for a new run (attempts, error and times cleared) and
+     * returns their IDs; their rows are committed before they are queued again.
+     */
+    async requeueFailed(workspaceId: string, batchId: string, tx: Queryable = db): Promise<string[]> {
+      const { rows } = await tx.query<{ id: string }>(
+        `UPDATE knowledge_jobs SET status = 'PENDING', error = NULL, attempts = 0, started_at = NULL,
+           completed_at = NULL, updated_at = now()
+         WHERE workspace_id = $1 AND batch_id = $2 AND status = 'FAILED' RETURNING id`,
+        [workspaceId, batchId],
+      );
+      return rows.map((row) => row.id);
     },
   };
 }

@@ -4,7 +4,8 @@ import { createTwoFilesPatch } from 'diff';
 import { toIso } from '../lib/dates.js';
 import { withTransaction } from '../lib/db.js';
 import { AppError } from '../lib/errors.js';
-import type { Article, ArticleDiff, ArticleVersions } from './articles-schemas.js';
+import { isDeepStrictEqual } from 'node:util';
+import { CONTENT_FIELDS, type Article, type ArticleDiff, type ArticleVersions } from './articles-schemas.js';
 import { contentOf, isFork, toArticle, type ArticlesStore, type Tx } from './articles-store.js';
 
 export function createArticlesHistory(store: ArticlesStore) {
@@ -69,6 +70,8 @@ export function createArticlesHistory(store: ArticlesStore) {
           `version ${live.version}`,
           'draft',
         ),
+        live: toArticle(live),
+        changedFields: CONTENT_FIELDS.filter((field) => !isDeepStrictEqual(live[field], draft[field])),
       };
     },
   };

@@ -6,6 +6,7 @@ import { AppError, notFound, validationError } from '../lib/errors.js';
 import type { ArticleRow, NewArticleRow, VersionContent } from './articles-repo.js';
 import type { Article, ArticleContent, ArticleOverrides } from './articles-schemas.js';
 import {
+  assertNotRejected,
   contentOf,
   isFork,
   toArticle,
@@ -179,6 +180,7 @@ export function createArticlesPublishing(store: ArticlesStore, hooks: PublishHoo
           'CONFLICT',
           `draft ${draftId} was already published${draft.publishedArticleId ? ` as article ${draft.publishedArticleId}` : ''}`,
         );
+      assertNotRejected(draft);
 
       const saveSource = async (liveArticleId: string) => {
         if (draft.sourceDocumentId)

@@ -28,6 +28,9 @@ export interface ArticleRow extends NewArticleRow {
   isDraftPublished: boolean;
   version: number;
   publishedArticleId: string | null;
+  /** Set when the draft was rejected in review (it then leaves the queue and the draft list). */
+  rejectedAt: Date | null;
+  rejectReason: string | null;
   createdAt: Date;
   updatedAt: Date;
   versionedAt: Date;
@@ -53,7 +56,8 @@ const ARTICLE_COLUMNS = `id, workspace_id AS "workspaceId", parent_folder_id AS 
   original_article_version AS "originalArticleVersion", is_draft_published AS "isDraftPublished", version,
   source_document_id AS "sourceDocumentId", operation, linked_reason AS "linkedReason",
   background_job_id AS "backgroundJobId", source_hash AS "sourceHash",
-  published_article_id AS "publishedArticleId", created_at AS "createdAt", updated_at AS "updatedAt",
+  published_article_id AS "publishedArticleId", rejected_at AS "rejectedAt", reject_reason AS "rejectReason",
+  created_at AS "createdAt", updated_at AS "updatedAt",
   versioned_at AS "versionedAt"`;
 
 const VERSION_COLUMNS = `version, title, main_knowledge AS "mainKnowledge", agent_instruction AS "agentInstruction",
@@ -178,6 +182,8 @@ export function createArticlesRepo(db: Queryable) {
         conditions.push(sql(`$${values.length}`));
       };
       if (filter.isDraft !== undefined) add((p) => `is_draft = ${p}`, filter.isDraft);
+      // A rejected draft is out of the draft list (docs/api.md "Reject a draft"); it stays readable by id.
+      if (filter.isDraft === true) conditions.push('rejected_at IS NULL');
       if (filter.parentFolderId) add((p) => `parent_folder_id = ${p}`, filter.parentFolderId);
       // Compared in SQL: created_at has microseconds, which a JavaScript Date would drop.
       if (filter.afterId)

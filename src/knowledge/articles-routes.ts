@@ -14,6 +14,9 @@ import {
   ListArticlesQuerySchema,
   MoveArticleBodySchema,
   PublishBodySchema,
+  RejectBodySchema,
+  ReviewQueueQuerySchema,
+  ReviewQueueSchema,
   RollbackBodySchema,
   UpdateArticleBodySchema,
 } from './articles-schemas.js';
@@ -38,6 +41,23 @@ export function articlesRoutes(articles: ArticlesService): FastifyPluginAsyncZod
         },
       },
       (request) => articles.listArticles(workspaceOf(request), request.query),
+    );
+
+    app.get(
+      '/v2/hc-articles/review/public',
+      {
+        config: { scope: 'read' },
+        schema: {
+          tags: ['articles'],
+          summary:
+            '(ext) The review queue: drafts neither published nor rejected, newest first, with counts per operation',
+          description:
+            'Filters combine with AND; `counts` apply every filter but `operation`. Keyset pagination: pass the id of the last draft of a page as `cursor`.',
+          querystring: ReviewQueueQuerySchema,
+          response: { 200: ReviewQueueSchema, ...authErrors },
+        },
+      },
+      (request) => articles.reviewQueue(workspaceOf(request), request.query),
     );
 
     app.post(
@@ -132,6 +152,24 @@ export function articlesRoutes(articles: ArticlesService): FastifyPluginAsyncZod
         const { force, ...overrides } = request.body ?? { force: false };
         return articles.publishDraft(workspaceOf(request), request.params.id, overrides, { force });
       },
+    );
+
+    app.post(
+      '/v2/hc-articles/:id/reject/public',
+      {
+        config: { scope: 'write' },
+        schema: {
+          tags: ['articles'],
+          summary: '(ext) Reject a draft: it leaves the review queue; its decision is not reused',
+          description:
+            'Live knowledge and the source stay as they are. 400 for a live article; 409 for a published or already rejected draft.',
+          params: IdParamsSchema,
+          body: RejectBodySchema,
+          response: { 200: ArticleSchema, ...authErrors, ...notFound, ...conflict },
+        },
+      },
+      (request) =>
+        articles.rejectDraft(workspaceOf(request), request.params.id, request.body?.reason || null),
     );
 
     app.put(

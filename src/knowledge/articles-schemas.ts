@@ -2,6 +2,16 @@
 import { z } from 'zod';
 import { IdArray, Timestamp, Uuid } from '../http/schemas.js';
 import { ArticleContentShapeSchema } from '../lib/article-content.js';
+
+/** The fields a reviewer compares between a draft and its live article. */
+export const CONTENT_FIELDS = [
+  'title',
+  'mainKnowledge',
+  'agentInstruction',
+  'questions',
+  'keywords',
+  'escalation',
+] as const satisfies readonly (keyof typeof ArticleContentShapeSchema.shape)[];
 import { OPERATIONS } from '../lib/operations.js';
 
 export const ArticleSchema = z.object({
@@ -22,6 +32,8 @@ export const ArticleSchema = z.object({
   operation: z.enum(OPERATIONS).nullable().describe('(ext) the operation the generation job chose'),
   linkedReason: z.string().nullable().describe("(ext) the generation job's one-sentence reason"),
   backgroundJobId: Uuid.nullable().describe('(ext) the generation job that wrote this article'),
+  rejectedAt: Timestamp.nullable().describe('(ext) when the draft was rejected in review; null otherwise'),
+  rejectReason: z.string().nullable().describe('(ext) the reason given when rejecting, if any'),
 });
 export type Article = z.infer<typeof ArticleSchema>;
 
@@ -113,5 +125,56 @@ export const ArticleDiffSchema = z.object({
   liveVersion: z.number().int().describe('the live version the diff is taken against'),
   stale: z.boolean().describe('the live article changed after the fork: publishing needs force'),
   diff: z.string().describe('unified diff of mainKnowledge: live version → draft'),
+  live: ArticleSchema.describe('(ext) the live article now, for a side-by-side view of every field'),
+  changedFields: z
+    .array(z.enum(CONTENT_FIELDS))
+    .describe('(ext) the content fields in which the draft differs from the live article'),
 });
 export type ArticleDiff = z.infer<typeof ArticleDiffSchema>;
+
+export const RejectBodySchema = z
+  .object({ reason: z.string().trim().max(2000).optional().describe('why the draft was rejected') })
+  .nullish();
+
+/** `q` is a plain substring (no wildcards). */
+export const ReviewQueueQuerySchema = z.object({
+  operation: z.enum(OPERATIONS).optional(),
+  parentFolderId: Uuid.optional(),
+  batchId: Uuid.optional(),
+  documentId: Uuid.optional().describe('the source the draft was generated from'),
+  q: z.string().trim().min(1).max(200).optional().describe('case-insensitive substring of title or body'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: Uuid.optional().describe('the id of the last draft of the previous page'),
+});
+export type ReviewQueueQuery = z.infer<typeof ReviewQueueQuerySchema>;
+
+export const ReviewItemSchema = z.object({
+  id: Uuid,
+  title: z.string(),
+  operation: z.enum(OPERATIONS).nullable().describe('null for a draft forked by hand'),
+  parentFolderId: Uuid.nullable(),
+  folderPath: z.array(z.string()).describe('folder titles from the root down to the draft’s folder'),
+  originalArticleId: Uuid.nullable(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  stale: z
+    .boolean()
+    .describe('a fork whose live article moved on (or was deleted) since: publishing needs force'),
+  sourceId: Uuid.nullable(),
+  sourceTitle: z.string().nullable(),
+  sourceUrl: z.string().nullable(),
+  batchId: Uuid.nullable(),
+  backgroundJobId: Uuid.nullable(),
+  linkedReason: z.string().nullable(),
+});
+export type ReviewItem = z.infer<typeof ReviewItemSchema>;
+
+const Count = z.number().int().min(0);
+export const ReviewQueueSchema = z.object({
+  drafts: z.array(ReviewItemSchema),
+  hasMore: z.boolean(),
+  counts: z
+    .object({ total: Count, ADD_ARTICLE_TO_FOLDER: Count, UPDATE_ARTICLE: Count, DO_NOTHING: Count })
+    .describe('open drafts for every filter but `operation`, ignoring paging'),
+});
+export type ReviewQueue = z.infer<typeof ReviewQueueSchema>;

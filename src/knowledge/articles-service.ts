@@ -1,7 +1,7 @@
 // Articles: create, update, fork, move, delete and reads (API.md §5); publishing and the source-backed save
-// (API.md §4) are in articles-publish.ts, versions, rollback and diff in articles-history.ts, and what they
-// share in articles-store.ts. The generation pipeline writes drafts and live articles only through this
-// service, inside its own transaction: every write takes an optional transaction client last and opens one
+// (API.md §4) are in articles-publish.ts, versions, rollback and diff in articles-history.ts, the review
+// queue and reject in articles-review.ts, and what they share in articles-store.ts. The generation pipeline
+// writes drafts and live articles only through this service, inside its own transaction: every write takes an optional transaction client last and opens one
 // when it is omitted. Rows that are read and then written are locked (FOR UPDATE), so concurrent publishes
 // and updates of one article queue up instead of losing a version.
 import { type Pool, type Queryable } from '../lib/db.js';
@@ -15,6 +15,7 @@ import type {
 } from './articles-schemas.js';
 import { createArticlesHistory } from './articles-history.js';
 import { createArticlesPublishing, type PublishHooks } from './articles-publish.js';
+import { createArticlesReview } from './articles-review.js';
 import {
   contentOf,
   createArticlesStore,
@@ -139,6 +140,7 @@ export function createArticlesService(pool: Pool, hooks: PublishHooks = {}) {
     moveArticle,
     ...createArticlesPublishing(store, hooks),
     ...createArticlesHistory(store),
+    ...createArticlesReview(store),
 
     /** One article of the workspace, or undefined. */
     async findArticle(workspaceId: string, id: string, tx?: Queryable): Promise<Article | undefined> {

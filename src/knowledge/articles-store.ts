@@ -44,6 +44,8 @@ export const toArticle = (row: ArticleRow): Article => ({
   operation: row.operation,
   linkedReason: row.linkedReason,
   backgroundJobId: row.backgroundJobId,
+  rejectedAt: row.rejectedAt ? toIso(row.rejectedAt) : null,
+  rejectReason: row.rejectReason,
 });
 
 /** What a generation job records on the article it writes. */
@@ -83,13 +85,26 @@ export function withOverrides(base: VersionContent, overrides: ArticleOverrides)
 export const isFork = (row: ArticleRow): boolean =>
   row.originalArticleId !== null || row.originalArticleVersion !== null;
 
-/** Drafts that can no longer change: published ones, and DO_NOTHING records (they carry no change). */
+/** Refuses a rejected draft: it is out of review, and neither changes nor goes live any more. */
+export function assertNotRejected(row: ArticleRow): void {
+  if (row.rejectedAt)
+    throw new AppError(
+      'CONFLICT',
+      `draft ${row.id} was rejected${row.rejectReason ? ` (${row.rejectReason})` : ''}; generate or fork a new draft instead`,
+    );
+}
+
+/**
+ * Drafts that can no longer change: published ones, rejected ones, and DO_NOTHING records (they carry no
+ * change).
+ */
 export function assertEditable(row: ArticleRow): void {
   if (row.isDraft && row.isDraftPublished)
     throw new AppError(
       'CONFLICT',
       `draft ${row.id} was already published; fork the live article to change it again`,
     );
+  assertNotRejected(row);
   if (row.isDraft && row.operation === 'DO_NOTHING')
     throw new AppError(
       'CONFLICT',

@@ -50,7 +50,7 @@ const DOWN = new Set(['reconnecting', 'close', 'end']);
  */
 export async function enqueueCommitted<T>(
   queue: Queue,
-  jobs: { id: string; data: T }[],
+  jobs: { id: string; data: T; priority?: number }[],
   logger: Logger,
 ): Promise<boolean> {
   if (jobs.length === 0) return true;
@@ -67,7 +67,13 @@ export async function enqueueCommitted<T>(
     for (let start = 0; start < jobs.length; start += ADD_BULK_CHUNK) {
       const chunk = jobs.slice(start, start + ADD_BULK_CHUNK);
       await withTimeout(
-        queue.addBulk(chunk.map((job) => ({ name: queue.name, data: job.data, opts: { jobId: job.id } }))),
+        queue.addBulk(
+          chunk.map((job) => ({
+            name: queue.name,
+            data: job.data,
+            opts: { jobId: job.id, ...(job.priority ? { priority: job.priority } : {}) },
+          })),
+        ),
         ADD_TIMEOUT_MS,
       );
     }

@@ -56,18 +56,28 @@ export async function getSource(ctx: TestContext, id: string) {
 /** The job as the status routes answer it (their response schema). */
 export type WireJob = Job;
 
-export async function bulkGenerate(
+/** A bulk call's answer: its jobs and its batch. */
+export async function bulkBatch(
   ctx: TestContext,
   key: TestKey,
   body: Record<string, unknown>,
-): Promise<string[]> {
+): Promise<{ jobs: { documentId: string; backgroundJobId: string }[]; batchId: string }> {
   const response = await ctx
     .http()
     .post('/v2/knowledge/public/bulk')
     .set(key.header)
     .send({ origin: 'sources', ...body });
   expect(response.status, JSON.stringify(response.body)).toBe(200);
-  return (response.body.jobs as { backgroundJobId: string }[]).map((job) => job.backgroundJobId);
+  return response.body as { jobs: { documentId: string; backgroundJobId: string }[]; batchId: string };
+}
+
+/** A bulk call's job IDs, in input order. */
+export async function bulkGenerate(
+  ctx: TestContext,
+  key: TestKey,
+  body: Record<string, unknown>,
+): Promise<string[]> {
+  return (await bulkBatch(ctx, key, body)).jobs.map((job) => job.backgroundJobId);
 }
 
 export async function jobStatuses(ctx: TestContext, key: TestKey, jobIds: string[]): Promise<WireJob[]> {
