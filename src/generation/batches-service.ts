@@ -1,7 +1,7 @@
 // Batches (docs/api.md "Batches"): read one or many, list a batch's jobs, and retry its failed jobs.
 // The batch row is written by the bulk call (generation-service.ts); everything else is derived from jobs.
 import type { Queue } from 'bullmq';
-import { toIso, toIsoOrNull } from '../http/schemas.js';
+import { toIso, toIsoOrNull } from '../lib/dates.js';
 import { withTransaction, type Pool } from '../lib/db.js';
 import { AppError, notFound, validationError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';

@@ -1,6 +1,6 @@
 // Review of generated drafts (docs/api.md "Review queue", "Reject a draft"): the queue of drafts awaiting a
 // decision, and rejecting one. Part of the articles service (articles-service.ts).
-import { toIso } from '../http/schemas.js';
+import { toIso } from '../lib/dates.js';
 import { AppError, notFound, validationError } from '../lib/errors.js';
 import { OPERATIONS } from '../lib/operations.js';
 import type { Article, ReviewQueue, ReviewQueueQuery } from './articles-schemas.js';
