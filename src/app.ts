@@ -125,7 +125,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ap
   await app.register(treeRoutes(deps.tree));
   await app.register(generationRoutes(deps.generation, deps.jobEvents, deps.treeScaffold));
   await app.register(batchesRoutes(deps.batches, deps.jobEvents));
-  await app.register(sourcesRoutes(deps.sources));
+  await app.register(sourcesRoutes(deps.sources, deps.ingest));
   await app.register(adminRoutes({ adminToken: deps.config.adminToken, queues: Object.values(deps.queues) }));
   return app;
 }

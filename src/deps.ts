@@ -121,7 +121,7 @@ export function createDeps(
     tree: createTreeService(pool, articles),
     web,
     sources,
-    ingest: createIngestService(pool, web),
+    ingest: createIngestService(pool, web, articles),
     writer,
     queues,
     generationRun: createGenerationRunService({ pool, writer, articles, folders, metrics }),

@@ -43,6 +43,8 @@ export const toSource = (row: SourceRow): Source => ({
   linkedReason: row.linkedReason,
   changed: row.changed,
   contentHash: row.contentHash,
+  gone: row.gone,
+  suspect: row.suspect,
 });
 
 /** A URL Distill can fetch, or 400 naming the field. */
