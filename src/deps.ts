@@ -26,6 +26,9 @@ import { createWorkspaceQuotas, type WorkspaceQuotas } from './generation/worksp
 import { createDeepCrawler, CRAWL_DEFAULTS, type CrawlLimits } from './sources/deep-crawl.js';
 import { createWebClient, type WebClient, type WebClientOptions } from './sources/fetch/web-client.js';
 import { createIngestEnqueuer, INGEST_QUEUE } from './sources/ingest-queue.js';
+import { SYNC_QUEUE } from './sync/sync-queue.js';
+import { createSyncRunService, type SyncRunService } from './sync/sync-run-service.js';
+import { createSyncService, type SyncService } from './sync/sync-service.js';
 import { createIngestService, type IngestService } from './sources/ingest-service.js';
 import { createSourcesService, type SourcesService } from './sources/sources-service.js';
 import { createWriter } from './writers/create-writer.js';
@@ -52,7 +55,7 @@ export interface Deps {
   /** The model (or the offline writer), behind one interface. */
   writer: Writer;
   /** Producer-side queues; workers.ts consumes them in the worker role. */
-  queues: { ingest: Queue; generate: Queue };
+  queues: { ingest: Queue; generate: Queue; sync: Queue };
   generation: GenerationService;
   /** One attempt of a knowledge job (the generate queue's service). */
   generationRun: GenerationRunService;
@@ -62,6 +65,9 @@ export interface Deps {
   quotas: WorkspaceQuotas;
   /** The tree scaffold's model call, behind the model limiter and the token quota. */
   treeScaffold: TreeScaffold;
+  /** Sync runs as the API sees them, and one attempt of a run (the sync queue's service). */
+  sync: SyncService;
+  syncRuns: SyncRunService;
   jobEvents: JobEvents;
   /** The Prometheus registry of this process and its metrics (GET /metrics). */
   metrics: Metrics;
@@ -91,6 +97,7 @@ export function createDeps(
   const queues = {
     ingest: createQueue(INGEST_QUEUE, redis, config.queuePrefix, logger, options.jobOptions),
     generate: createQueue(GENERATE_QUEUE, redis, config.queuePrefix, logger, options.jobOptions),
+    sync: createQueue(SYNC_QUEUE, redis, config.queuePrefix, logger, options.jobOptions),
   };
   const metrics = createMetrics({ queues: Object.values(queues), logger });
   const jobsRepo = createJobsRepo(pool);
@@ -108,6 +115,8 @@ export function createDeps(
     maxQueuedJobs: config.workspaceMaxQueuedJobs,
     maxTokensPerDay: config.workspaceMaxTokensPerDay,
   });
+  const generation = createGenerationService({ pool, queue: queues.generate, logger, sources, quotas });
+  const batches = createBatchesService({ pool, queue: queues.generate, logger, quotas });
 
   return {
     config,
@@ -125,8 +134,8 @@ export function createDeps(
     writer,
     queues,
     generationRun: createGenerationRunService({ pool, writer, articles, folders, metrics }),
-    generation: createGenerationService({ pool, queue: queues.generate, logger, sources, quotas }),
-    batches: createBatchesService({ pool, queue: queues.generate, logger, quotas }),
+    generation,
+    batches,
     quotas,
     treeScaffold: createTreeScaffold({
       writer,
@@ -134,6 +143,8 @@ export function createDeps(
       quotas,
       metrics,
     }),
+    sync: createSyncService({ pool, queue: queues.sync, logger, sources }),
+    syncRuns: createSyncRunService({ pool, sources, generation, batches }),
     jobEvents,
     metrics,
     async checkDatabase() {

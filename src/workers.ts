@@ -9,9 +9,10 @@ import { startJobWorkers } from './lib/jobs/start-jobs.js';
 import { withTimeout } from './lib/timeout.js';
 import { generateJob } from './generation/generate-queue.js';
 import { ingestJob } from './sources/ingest-queue.js';
+import { syncJob } from './sync/sync-queue.js';
 
 /** Every queue this service runs. A new queue is one definition added here. */
-export const JOBS: AnyJobDefinition<Deps>[] = [ingestJob, generateJob];
+export const JOBS: AnyJobDefinition<Deps>[] = [ingestJob, generateJob, syncJob];
 
 export interface Workers {
   close(): Promise<void>;
