@@ -34,6 +34,7 @@ import { treeRoutes } from './knowledge/tree-routes.js';
 import { batchesRoutes } from './generation/batches-routes.js';
 import { generationRoutes } from './generation/generation-routes.js';
 import { sourcesRoutes } from './sources/sources-routes.js';
+import { syncRoutes } from './sync/sync-routes.js';
 import { webhooksRoutes } from './webhooks/webhooks-routes.js';
 
 export type App = FastifyInstance<
@@ -126,8 +127,9 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ap
   await app.register(treeRoutes(deps.tree));
   await app.register(generationRoutes(deps.generation, deps.jobEvents, deps.treeScaffold));
   await app.register(batchesRoutes(deps.batches, deps.jobEvents));
-  await app.register(sourcesRoutes(deps.sources));
+  await app.register(sourcesRoutes(deps.sources, deps.ingest));
   await app.register(webhooksRoutes(deps.webhooks));
+  await app.register(syncRoutes(deps.sync));
   await app.register(adminRoutes({ adminToken: deps.config.adminToken, queues: Object.values(deps.queues) }));
   return app;
 }

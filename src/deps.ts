@@ -26,6 +26,9 @@ import { createWorkspaceQuotas, type WorkspaceQuotas } from './generation/worksp
 import { createDeepCrawler, CRAWL_DEFAULTS, type CrawlLimits } from './sources/deep-crawl.js';
 import { createWebClient, type WebClient, type WebClientOptions } from './sources/fetch/web-client.js';
 import { createIngestEnqueuer, INGEST_QUEUE } from './sources/ingest-queue.js';
+import { SYNC_QUEUE } from './sync/sync-queue.js';
+import { createSyncRunService, type SyncRunService } from './sync/sync-run-service.js';
+import { createSyncService, type SyncService } from './sync/sync-service.js';
 import { createIngestService, type IngestService } from './sources/ingest-service.js';
 import { createSourcesService, type SourcesService } from './sources/sources-service.js';
 import type { WebhookDelivery } from './webhooks/webhook-delivery.js';
@@ -56,7 +59,7 @@ export interface Deps {
   /** The model (or the offline writer), behind one interface. */
   writer: Writer;
   /** Producer-side queues; workers.ts consumes them in the worker role. */
-  queues: { ingest: Queue; generate: Queue; webhooks: Queue };
+  queues: { ingest: Queue; generate: Queue; webhooks: Queue; sync: Queue };
   generation: GenerationService;
   /** One attempt of a knowledge job (the generate queue's service). */
   generationRun: GenerationRunService;
@@ -66,6 +69,9 @@ export interface Deps {
   quotas: WorkspaceQuotas;
   /** The tree scaffold's model call, behind the model limiter and the token quota. */
   treeScaffold: TreeScaffold;
+  /** Sync runs as the API sees them, and one attempt of a run (the sync queue's service). */
+  sync: SyncService;
+  syncRuns: SyncRunService;
   jobEvents: JobEvents;
   /** Webhook endpoints and their delivery log (routes), and one delivery attempt (the webhooks queue). */
   webhooks: WebhooksService;
@@ -105,6 +111,7 @@ export function createDeps(
       logger,
       webhookJobOptions(options.jobOptions),
     ),
+    sync: createQueue(SYNC_QUEUE, redis, config.queuePrefix, logger, options.jobOptions),
   };
   const metrics = createMetrics({ queues: Object.values(queues), logger });
   const jobsRepo = createJobsRepo(pool);
@@ -130,6 +137,8 @@ export function createDeps(
     maxQueuedJobs: config.workspaceMaxQueuedJobs,
     maxTokensPerDay: config.workspaceMaxTokensPerDay,
   });
+  const generation = createGenerationService({ pool, queue: queues.generate, logger, sources, quotas });
+  const batches = createBatchesService({ pool, queue: queues.generate, logger, quotas });
 
   return {
     config,
@@ -143,12 +152,12 @@ export function createDeps(
     tree: createTreeService(pool, articles),
     web,
     sources,
-    ingest: createIngestService(pool, web),
+    ingest: createIngestService(pool, web, articles),
     writer,
     queues,
     generationRun: createGenerationRunService({ pool, writer, articles, folders, sources, metrics }),
-    generation: createGenerationService({ pool, queue: queues.generate, logger, sources, quotas }),
-    batches: createBatchesService({ pool, queue: queues.generate, logger, quotas }),
+    generation,
+    batches,
     quotas,
     treeScaffold: createTreeScaffold({
       writer,
@@ -156,6 +165,8 @@ export function createDeps(
       quotas,
       metrics,
     }),
+    sync: createSyncService({ pool, queue: queues.sync, logger, sources }),
+    syncRuns: createSyncRunService({ pool, sources, generation, batches }),
     jobEvents,
     webhooks: webhooks.service,
     webhookDelivery: webhooks.delivery,

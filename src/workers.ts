@@ -9,11 +9,12 @@ import { startJobWorkers } from './lib/jobs/start-jobs.js';
 import { withTimeout } from './lib/timeout.js';
 import { generateJob } from './generation/generate-queue.js';
 import { ingestJob } from './sources/ingest-queue.js';
+import { syncJob } from './sync/sync-queue.js';
 import { startWebhookRelay } from './webhooks/webhook-relay.js';
 import { webhookJob } from './webhooks/webhooks-queue.js';
 
 /** Every queue this service runs. A new queue is one definition added here. */
-export const JOBS: AnyJobDefinition<Deps>[] = [ingestJob, generateJob, webhookJob];
+export const JOBS: AnyJobDefinition<Deps>[] = [ingestJob, generateJob, syncJob, webhookJob];
 
 export interface Workers {
   close(): Promise<void>;

@@ -91,6 +91,8 @@ describe('ingest: content types and wire format', () => {
         'linkedReason',
         'changed',
         'contentHash',
+        'gone',
+        'suspect',
       ].sort(),
     );
     expect(source).toMatchObject({

@@ -44,6 +44,8 @@ export const toSource = (row: SourceRow): Source => ({
   linkedReason: row.linkedReason,
   changed: row.changed,
   contentHash: row.contentHash,
+  gone: row.gone,
+  suspect: row.suspect,
 });
 
 /** A URL Distill can fetch, or 400 naming the field. */
@@ -204,6 +206,25 @@ export function createSourcesService(
       await enqueuer.enqueue(jobs);
       return documentIds;
     },
+
+    /**
+     * The refresh of the web sources among `documentIds` inside the caller's transaction (a sync run records
+     * the jobs in it); pass the jobs to enqueueRefresh once it committed. Unknown IDs are skipped.
+     */
+    async queueRefresh(
+      workspaceId: string,
+      documentIds: string[],
+      tx: NonNullable<Parameters<typeof repo.createJobs>[2]>,
+    ): Promise<IngestJobData[]> {
+      const sources = await repo.findMany(workspaceId, documentIds, tx);
+      return queueJobs(
+        workspaceId,
+        sources.filter((source) => source.sourceType === 'web'),
+        tx,
+      );
+    },
+
+    enqueueRefresh: (jobs: IngestJobData[]) => enqueuer.enqueue(jobs),
 
     async list(workspaceId: string, query: ListQuery): Promise<ListResponse> {
       if (query.cursor && !(await repo.find(workspaceId, query.cursor)))
