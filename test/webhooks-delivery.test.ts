@@ -7,16 +7,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkers, type Workers } from '../src/workers.js';
 import { startTestApp, type TestContext, type TestKey } from './helpers/app.js';
 import { bulkBatch, insertSource, waitForJobs } from './helpers/generation.js';
+import { htmlPage, startFixtureServer, type Fixture } from './helpers/fixture-server.js';
 import { knowledge } from './helpers/knowledge.js';
+import { ingestOne, insertBareArticle, refresh } from './helpers/sources.js';
 import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver.js';
 
 let ctx: TestContext;
 let workers: Workers | undefined;
 let receiver: WebhookReceiver;
+let site: Fixture;
 const DAY = 24 * 3_600_000;
 
 beforeAll(async () => {
   receiver = await startWebhookReceiver();
+  site = await startFixtureServer();
   // No workers yet: the first test commits events while none runs. A 1 s receiver timeout for the retry test.
   ctx = await startTestApp({ WEBHOOK_TIMEOUT_MS: '1000' });
 });
@@ -24,6 +28,7 @@ afterAll(async () => {
   await workers?.close();
   await ctx.close();
   await receiver.close();
+  await site.close();
 });
 
 function startFileWorkers(): void {
@@ -253,4 +258,55 @@ describe('webhook delivery', () => {
       `webhooks bulk: N=${N} jobs, events emitted=${rows[0]!.n}, delivered=${delays.length}, delay state change → delivery p50=${p(0.5)} ms p95=${p(0.95)} max=${p(1)} ms, bulk to last delivery ${Date.now() - started} ms`,
     );
   }, 120_000);
+
+  it('emits source.changed, source.failed, source.gone and sync.completed from refreshes and a sync run', async () => {
+    startFileWorkers();
+    const key = await ctx.createKey();
+    await endpoint(key, '/sources', ['source.changed', 'source.failed', 'source.gone', 'sync.completed']);
+    const text = (extra: string) =>
+      htmlPage(
+        'Shipping',
+        [
+          'Orders ship within two business days from our warehouse in Lyon, and every parcel is tracked.',
+          'Express shipping arrives the next business day in France, Belgium and the Netherlands.',
+          `International orders take five to ten business days depending on customs. ${extra}`,
+        ]
+          .map((paragraph) => `<p>${paragraph}</p>`)
+          .join('\n'),
+      );
+    site.setPage('/wh/page', { body: text('') });
+    const source = await ingestOne(ctx, key, site.url('/wh/page'));
+    const { id: articleId } = await insertBareArticle(ctx, key, { article: 'Shipping', folder: 'F' });
+    await ctx.deps.pool.query(
+      'UPDATE sources SET linked_knowledge_id = $2, saved_hash = content_hash WHERE id = $1',
+      [source.id, articleId],
+    );
+    const types = () => receiver.events('/sources').map((event) => event.type);
+
+    site.setPage('/wh/page', { body: text('Customs forms are filled in for you.') });
+    await refresh(ctx, key, source.id);
+    await expect.poll(types, { timeout: 10_000 }).toEqual(['source.changed']);
+    expect(receiver.events('/sources')[0]!.data).toMatchObject({
+      documentId: source.id,
+      url: site.url('/wh/page'),
+    });
+
+    site.setPage('/wh/page', { body: 'Not here', status: 404 });
+    await refresh(ctx, key, source.id);
+    site.setPage('/wh/page', { body: 'Gone', status: 410 });
+    await refresh(ctx, key, source.id);
+    await expect
+      .poll(() => [...types()].sort(), { timeout: 10_000 })
+      .toEqual(['source.changed', 'source.failed', 'source.failed', 'source.gone'].sort());
+    const gone = receiver.events('/sources').find((event) => event.type === 'source.gone')!;
+    expect(gone.data).toMatchObject({ documentId: source.id, linkedKnowledgeId: articleId });
+
+    const started = await ctx.http().post('/v2/sync/public').set(key.header).send({});
+    expect(started.status, started.text).toBe(200);
+    await expect
+      .poll(() => types().filter((type) => type === 'sync.completed').length, { timeout: 30_000 })
+      .toBe(1);
+    const completed = receiver.events('/sources').find((event) => event.type === 'sync.completed')!;
+    expect(completed.data).toMatchObject({ id: started.body.syncRunId, status: 'COMPLETED' });
+  }, 60_000);
 });
