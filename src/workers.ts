@@ -9,6 +9,7 @@ import { startJobWorkers } from './lib/jobs/start-jobs.js';
 import { withTimeout } from './lib/timeout.js';
 import { generateJob } from './generation/generate-queue.js';
 import { ingestJob } from './sources/ingest-queue.js';
+import { startScheduleWorker } from './sync/schedule-queue.js';
 import { syncJob } from './sync/sync-queue.js';
 
 /** Every queue this service runs. A new queue is one definition added here. */
@@ -44,6 +45,16 @@ export function startWorkers(deps: Deps, options: WorkerOptions = {}): Workers {
       stuckAfterMs: options.reconcileAfterMs,
     },
   });
+
+  // Cron ticks of the sync schedules; closed with the job workers.
+  workers.push(
+    startScheduleWorker({
+      schedules: deps.schedules,
+      redisUrl: deps.redisUrl,
+      prefix: config.queuePrefix,
+      logger,
+    }),
+  );
 
   logger.info(
     { queues: workers.map((worker) => worker.name), concurrency: config.workerConcurrency },
