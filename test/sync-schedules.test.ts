@@ -113,11 +113,6 @@ describe('schedule ticks', () => {
     expect(new Set(ticks).size).toBe(ticks.length);
     // The filter kept the other page out of every run.
     for (const run of runs.filter((r) => r.status === 'COMPLETED')) expect(run.counts.sources).toBe(1);
-    const schedule = await ctx.deps.pool.query(
-      'SELECT last_run_id FROM sync_schedules WHERE workspace_id = $1',
-      [key.workspaceId],
-    );
-    expect(schedule.rows).toEqual([]);
   });
 
   it('skips a tick while the previous run is unfinished, and says so', { timeout: 60_000 }, async () => {
