@@ -34,6 +34,7 @@ import { treeRoutes } from './knowledge/tree-routes.js';
 import { batchesRoutes } from './generation/batches-routes.js';
 import { generationRoutes } from './generation/generation-routes.js';
 import { sourcesRoutes } from './sources/sources-routes.js';
+import { schedulesRoutes } from './sync/schedules-routes.js';
 import { syncRoutes } from './sync/sync-routes.js';
 import { webhooksRoutes } from './webhooks/webhooks-routes.js';
 
@@ -130,6 +131,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ap
   await app.register(sourcesRoutes(deps.sources, deps.ingest));
   await app.register(webhooksRoutes(deps.webhooks));
   await app.register(syncRoutes(deps.sync));
+  await app.register(schedulesRoutes(deps.schedules));
   await app.register(adminRoutes({ adminToken: deps.config.adminToken, queues: Object.values(deps.queues) }));
   return app;
 }

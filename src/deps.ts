@@ -26,6 +26,7 @@ import { createWorkspaceQuotas, type WorkspaceQuotas } from './generation/worksp
 import { createDeepCrawler, CRAWL_DEFAULTS, type CrawlLimits } from './sources/deep-crawl.js';
 import { createWebClient, type WebClient, type WebClientOptions } from './sources/fetch/web-client.js';
 import { createIngestEnqueuer, INGEST_QUEUE } from './sources/ingest-queue.js';
+import { createSchedulesService, SCHEDULE_QUEUE, type SchedulesService } from './sync/schedules-service.js';
 import { SYNC_QUEUE } from './sync/sync-queue.js';
 import { createSyncRunService, type SyncRunService } from './sync/sync-run-service.js';
 import { createSyncService, type SyncService } from './sync/sync-service.js';
@@ -59,7 +60,7 @@ export interface Deps {
   /** The model (or the offline writer), behind one interface. */
   writer: Writer;
   /** Producer-side queues; workers.ts consumes them in the worker role. */
-  queues: { ingest: Queue; generate: Queue; webhooks: Queue; sync: Queue };
+  queues: { ingest: Queue; generate: Queue; webhooks: Queue; sync: Queue; schedule: Queue };
   generation: GenerationService;
   /** One attempt of a knowledge job (the generate queue's service). */
   generationRun: GenerationRunService;
@@ -72,6 +73,7 @@ export interface Deps {
   /** Sync runs as the API sees them, and one attempt of a run (the sync queue's service). */
   sync: SyncService;
   syncRuns: SyncRunService;
+  schedules: SchedulesService;
   jobEvents: JobEvents;
   /** Webhook endpoints and their delivery log (routes), and one delivery attempt (the webhooks queue). */
   webhooks: WebhooksService;
@@ -112,6 +114,8 @@ export function createDeps(
       webhookJobOptions(options.jobOptions),
     ),
     sync: createQueue(SYNC_QUEUE, redis, config.queuePrefix, logger, options.jobOptions),
+    // Cron ticks (BullMQ job schedulers); a tick only starts a run, so a failed one is not retried.
+    schedule: createQueue(SCHEDULE_QUEUE, redis, config.queuePrefix, logger, { attempts: 1 }),
   };
   const metrics = createMetrics({ queues: Object.values(queues), logger });
   const jobsRepo = createJobsRepo(pool);
@@ -139,6 +143,7 @@ export function createDeps(
   });
   const generation = createGenerationService({ pool, queue: queues.generate, logger, sources, quotas });
   const batches = createBatchesService({ pool, queue: queues.generate, logger, quotas });
+  const sync = createSyncService({ pool, queue: queues.sync, logger, sources });
 
   return {
     config,
@@ -165,7 +170,8 @@ export function createDeps(
       quotas,
       metrics,
     }),
-    sync: createSyncService({ pool, queue: queues.sync, logger, sources }),
+    sync,
+    schedules: createSchedulesService({ pool, queue: queues.schedule, logger, sync }),
     syncRuns: createSyncRunService({ pool, sources, generation, batches }),
     jobEvents,
     webhooks: webhooks.service,

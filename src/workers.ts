@@ -9,6 +9,7 @@ import { startJobWorkers } from './lib/jobs/start-jobs.js';
 import { withTimeout } from './lib/timeout.js';
 import { generateJob } from './generation/generate-queue.js';
 import { ingestJob } from './sources/ingest-queue.js';
+import { startScheduleWorker } from './sync/schedule-queue.js';
 import { syncJob } from './sync/sync-queue.js';
 import { startWebhookRelay } from './webhooks/webhook-relay.js';
 import { webhookJob } from './webhooks/webhooks-queue.js';
@@ -49,6 +50,15 @@ export function startWorkers(deps: Deps, options: WorkerOptions = {}): Workers {
     },
   });
 
+  // Cron ticks of the sync schedules; closed with the job workers.
+  workers.push(
+    startScheduleWorker({
+      schedules: deps.schedules,
+      redisUrl: deps.redisUrl,
+      prefix: config.queuePrefix,
+      logger,
+    }),
+  );
   const relay = startWebhookRelay({
     pool: deps.pool,
     queue: deps.queues.webhooks,
