@@ -4,6 +4,7 @@
 // disabled and a successful redelivery enables it again. Also measures a bulk of N jobs.
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Delivery } from '../src/webhooks/webhooks-schemas.js';
 import { startWorkers, type Workers } from '../src/workers.js';
 import { startTestApp, type TestContext, type TestKey } from './helpers/app.js';
 import { bulkBatch, insertSource, waitForJobs } from './helpers/generation.js';
@@ -52,16 +53,7 @@ async function endpoint(
 async function deliveries(key: TestKey, id: string) {
   const response = await ctx.http().get(`/v2/webhooks/public/${id}/deliveries?limit=200`).set(key.header);
   expect(response.status).toBe(200);
-  return response.body.deliveries as {
-    id: string;
-    eventId: string;
-    eventType: string;
-    status: string;
-    attempts: number;
-    responseCode: number | null;
-    error: string | null;
-    nextRetryAt: string | null;
-  }[];
+  return response.body.deliveries as Delivery[];
 }
 
 const settled = (list: { status: string }[]) =>
