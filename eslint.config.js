@@ -86,6 +86,7 @@ export default tseslint.config(
     { files: ['src/knowledge/**/*.ts'], forbidden: ['sources', 'generation', 'http'] },
     { files: ['src/sources/**/*.ts'], forbidden: ['generation', 'http'] },
     { files: ['src/generation/**/*.ts'], forbidden: ['http'] },
+    { files: ['src/webhooks/**/*.ts'], forbidden: ['http'] },
   ]),
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
   {

@@ -32,6 +32,9 @@ import { treeRoutes } from './knowledge/tree-routes.js';
 import { batchesRoutes } from './generation/batches-routes.js';
 import { generationRoutes } from './generation/generation-routes.js';
 import { sourcesRoutes } from './sources/sources-routes.js';
+import { schedulesRoutes } from './sync/schedules-routes.js';
+import { syncRoutes } from './sync/sync-routes.js';
+import { webhooksRoutes } from './webhooks/webhooks-routes.js';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -130,9 +133,12 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ap
     }),
   );
   await app.register(batchesRoutes(deps.batches, deps.jobEvents));
-  await app.register(sourcesRoutes(deps.sources));
+  await app.register(sourcesRoutes(deps.sources, deps.ingest));
   await app.register(keysRoutes());
   await app.register(consoleRoutes());
+  await app.register(webhooksRoutes(deps.webhooks));
+  await app.register(syncRoutes(deps.sync));
+  await app.register(schedulesRoutes(deps.schedules));
   await app.register(adminRoutes({ adminToken: deps.config.adminToken, queues: Object.values(deps.queues) }));
   return app;
 }

@@ -102,6 +102,8 @@ const EnvSchema = z.object({
   SHUTDOWN_GRACE_MS: integer(0, 600_000).default(20_000),
   /** BullMQ lock duration: a job whose worker died is retried about this long after its last renewal. */
   JOB_LOCK_MS: integer(1_000, 600_000).default(30_000),
+  /** How long a webhook receiver may take to answer before the delivery counts as failed (and is retried). */
+  WEBHOOK_TIMEOUT_MS: integer(1_000, 120_000).default(10_000),
   /** Knowledge jobs one workspace may have pending or running at once; unset = no limit (429 beyond). */
   WORKSPACE_MAX_QUEUED_JOBS: integer(1, 10_000_000).optional(),
   /** Model tokens (prompt + completion) one workspace may spend per UTC day; unset = no limit. */

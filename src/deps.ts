@@ -26,8 +26,16 @@ import { createJobsRepo } from './generation/jobs-repo.js';
 import { createDeepCrawler, CRAWL_DEFAULTS, type CrawlLimits } from './sources/deep-crawl.js';
 import { createWebClient, type WebClient, type WebClientOptions } from './sources/fetch/web-client.js';
 import { createIngestEnqueuer, INGEST_QUEUE } from './sources/ingest-queue.js';
+import { createSchedulesService, SCHEDULE_QUEUE, type SchedulesService } from './sync/schedules-service.js';
+import { SYNC_QUEUE } from './sync/sync-queue.js';
+import { createSyncRunService, type SyncRunService } from './sync/sync-run-service.js';
+import { createSyncService, type SyncService } from './sync/sync-service.js';
 import { createIngestService, type IngestService } from './sources/ingest-service.js';
 import { createSourcesService, type SourcesService } from './sources/sources-service.js';
+import type { WebhookDelivery } from './webhooks/webhook-delivery.js';
+import { createWebhooksFeature, webhookJobOptions } from './webhooks/webhooks-feature.js';
+import { WEBHOOKS_QUEUE } from './webhooks/webhooks-queue.js';
+import type { WebhooksService } from './webhooks/webhooks-service.js';
 import { createWriter } from './writers/create-writer.js';
 import type { Writer } from './writers/writer.js';
 
@@ -52,7 +60,7 @@ export interface Deps {
   /** The model (or the offline writer), behind one interface. */
   writer: Writer;
   /** Producer-side queues; workers.ts consumes them in the worker role. */
-  queues: { ingest: Queue; generate: Queue };
+  queues: { ingest: Queue; generate: Queue; webhooks: Queue; sync: Queue; schedule: Queue };
   generation: GenerationService;
   /** Bulk calls as batches: read, list, retry (the bulk call itself writes the batch). */
   batches: BatchesService;
@@ -62,7 +70,14 @@ export interface Deps {
   treeScaffold: TreeScaffold;
   /** One attempt of a knowledge job (the generate queue's service). */
   generationRun: GenerationRunService;
+  /** Sync runs as the API sees them, and one attempt of a run (the sync queue's service). */
+  sync: SyncService;
+  syncRuns: SyncRunService;
+  schedules: SchedulesService;
   jobEvents: JobEvents;
+  /** Webhook endpoints and their delivery log (routes), and one delivery attempt (the webhooks queue). */
+  webhooks: WebhooksService;
+  webhookDelivery: WebhookDelivery;
   /** The Prometheus registry of this process and its metrics (GET /metrics). */
   metrics: Metrics;
   checkDatabase(): Promise<void>;
@@ -91,6 +106,16 @@ export function createDeps(
   const queues = {
     ingest: createQueue(INGEST_QUEUE, redis, config.queuePrefix, logger, options.jobOptions),
     generate: createQueue(GENERATE_QUEUE, redis, config.queuePrefix, logger, options.jobOptions),
+    webhooks: createQueue(
+      WEBHOOKS_QUEUE,
+      redis,
+      config.queuePrefix,
+      logger,
+      webhookJobOptions(options.jobOptions),
+    ),
+    sync: createQueue(SYNC_QUEUE, redis, config.queuePrefix, logger, options.jobOptions),
+    // Cron ticks (BullMQ job schedulers); a tick only starts a run, so a failed one is not retried.
+    schedule: createQueue(SCHEDULE_QUEUE, redis, config.queuePrefix, logger, { attempts: 1 }),
   };
   const metrics = createMetrics({ queues: Object.values(queues), logger });
   const jobsRepo = createJobsRepo(pool);
@@ -104,11 +129,22 @@ export function createDeps(
   const jobEvents = createJobEvents(connections.databaseUrl, logger);
   const keys = createKeysService(pool, logger, { databaseUrl: connections.databaseUrl });
   const folders = createFoldersService(pool);
+  const webhooks = createWebhooksFeature({
+    config,
+    pool,
+    queue: queues.webhooks,
+    logger,
+    web: options.web,
+    jobOptions: options.jobOptions,
+  });
   const sources = createSourcesService(pool, createIngestEnqueuer(queues.ingest, logger), crawler, articles);
   const quotas = createWorkspaceQuotas(pool, {
     maxQueuedJobs: config.workspaceMaxQueuedJobs,
     maxTokensPerDay: config.workspaceMaxTokensPerDay,
   });
+  const generation = createGenerationService({ pool, queue: queues.generate, logger, sources, quotas });
+  const batches = createBatchesService({ pool, queue: queues.generate, logger, quotas });
+  const sync = createSyncService({ pool, queue: queues.sync, logger, sources });
 
   return {
     config,
@@ -122,12 +158,12 @@ export function createDeps(
     tree: createTreeService(pool, articles),
     web,
     sources,
-    ingest: createIngestService(pool, web),
+    ingest: createIngestService(pool, web, articles),
     writer,
     queues,
-    generation: createGenerationService({ pool, queue: queues.generate, logger, sources, quotas }),
+    generation,
     generationRun: createGenerationRunService({ pool, writer, articles, folders, sources, metrics }),
-    batches: createBatchesService({ pool, queue: queues.generate, logger, quotas }),
+    batches,
     quotas,
     treeScaffold: createTreeScaffold({
       writer,
@@ -135,7 +171,12 @@ export function createDeps(
       quotas,
       metrics,
     }),
+    sync,
+    schedules: createSchedulesService({ pool, queue: queues.schedule, logger, sync }),
+    syncRuns: createSyncRunService({ pool, sources, generation, batches }),
     jobEvents,
+    webhooks: webhooks.service,
+    webhookDelivery: webhooks.delivery,
     metrics,
     async checkDatabase() {
       await pool.query('SELECT 1');
@@ -149,6 +190,7 @@ export function createDeps(
       await keys.close();
       await Promise.all(Object.values(queues).map((queue) => closeQueue(queue, logger)));
       await web.close();
+      await webhooks.close();
       await closeRedis(redis);
       await pool.end();
     },

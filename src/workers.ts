@@ -9,9 +9,13 @@ import { startJobWorkers } from './lib/jobs/start-jobs.js';
 import { withTimeout } from './lib/timeout.js';
 import { generateJob } from './generation/generate-queue.js';
 import { ingestJob } from './sources/ingest-queue.js';
+import { startScheduleWorker } from './sync/schedule-queue.js';
+import { syncJob } from './sync/sync-queue.js';
+import { startWebhookRelay } from './webhooks/webhook-relay.js';
+import { webhookJob } from './webhooks/webhooks-queue.js';
 
 /** Every queue this service runs. A new queue is one definition added here. */
-export const JOBS: AnyJobDefinition<Deps>[] = [ingestJob, generateJob];
+export const JOBS: AnyJobDefinition<Deps>[] = [ingestJob, generateJob, syncJob, webhookJob];
 
 export interface Workers {
   close(): Promise<void>;
@@ -21,6 +25,8 @@ export interface WorkerOptions {
   /** How often the reconciler sweeps, and how old a waiting row must be to be re-added. */
   reconcileEveryMs?: number;
   reconcileAfterMs?: number;
+  /** How often the webhook outbox is polled for new deliveries (default 250 ms). */
+  webhookRelayEveryMs?: number;
 }
 
 export function startWorkers(deps: Deps, options: WorkerOptions = {}): Workers {
@@ -44,6 +50,22 @@ export function startWorkers(deps: Deps, options: WorkerOptions = {}): Workers {
     },
   });
 
+  // Cron ticks of the sync schedules; closed with the job workers.
+  workers.push(
+    startScheduleWorker({
+      schedules: deps.schedules,
+      redisUrl: deps.redisUrl,
+      prefix: config.queuePrefix,
+      logger,
+    }),
+  );
+  const relay = startWebhookRelay({
+    pool: deps.pool,
+    queue: deps.queues.webhooks,
+    logger,
+    everyMs: options.webhookRelayEveryMs ?? 250,
+  });
+
   logger.info(
     { queues: workers.map((worker) => worker.name), concurrency: config.workerConcurrency },
     'workers started',
@@ -52,6 +74,7 @@ export function startWorkers(deps: Deps, options: WorkerOptions = {}): Workers {
   return {
     async close() {
       await reconciler.stop();
+      await relay.stop();
       const finished = await withTimeout(
         Promise.all(workers.map((worker) => worker.close())),
         config.shutdownGraceMs,

@@ -1,5 +1,6 @@
 // Cross-workspace probes. With workspace B's key, every route that takes an ID (sources,
-// knowledge jobs, batches, articles, drafts and their review, folders, junctions, job events) is tried on
+// knowledge jobs, batches, articles, drafts and their review, folders, junctions, job events, webhooks and
+// their deliveries) is tried on
 // workspace A's IDs: nothing of A is read (no A ID or title in any answer but the refusal naming the ID
 // asked for) and nothing is changed
 // (A's rows are identical afterwards). Source routes answer 403 (docs/api.md §3), the others 404.
@@ -7,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestContext, type TestKey } from './helpers/app.js';
 import { insertSource } from './helpers/generation.js';
 import { articleBody, articleContent, knowledge } from './helpers/knowledge.js';
+import { emitEvent } from '../src/webhooks/events.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -25,7 +27,25 @@ interface WorkspaceA {
   job: string;
   batch: string;
   bot: string;
+  webhook: string;
+  delivery: string;
   secrets: string[];
+}
+
+/** A webhook endpoint of the key's workspace, and (with `withDelivery`) one delivery in its log. */
+async function webhookOf(key: TestKey, description: string, withDelivery: boolean) {
+  const created = await ctx
+    .http()
+    .post('/v2/webhooks/public')
+    .set(key.header)
+    .send({ url: 'http://127.0.0.1:9/hook', events: ['job.completed'], description })
+    .expect(200);
+  if (withDelivery) await emitEvent(ctx.deps.pool, key.workspaceId, 'job.completed', { jobId: 'x' });
+  const { rows } = await ctx.deps.pool.query<{ id: string }>(
+    'SELECT id FROM webhook_deliveries WHERE endpoint_id = $1',
+    [created.body.id],
+  );
+  return { webhook: created.body.id as string, delivery: rows[0]?.id ?? '' };
 }
 
 async function workspaceA(): Promise<WorkspaceA> {
@@ -59,8 +79,10 @@ async function workspaceA(): Promise<WorkspaceA> {
     .set(key.header)
     .send({ junctions: [{ folderId: folder.id, botId: bot, action: 'ADD' }] })
     .expect(200);
+  const hook = await webhookOf(key, 'A-Webhook-Secret', true);
   return {
     key,
+    ...hook,
     folder: folder.id,
     subfolder: subfolder.id,
     article: article.id,
@@ -76,6 +98,7 @@ async function workspaceA(): Promise<WorkspaceA> {
       'A-Article-Secret',
       'A-Draft-Secret',
       'A-Source-Secret',
+      'A-Webhook-Secret',
     ],
   };
 }
@@ -92,6 +115,9 @@ async function snapshot(workspaceId: string): Promise<Record<string, unknown[]>>
     ingest_jobs: 'id',
     knowledge_jobs: 'id',
     knowledge_batches: 'id',
+    webhook_endpoints: 'id',
+    webhook_events: 'id',
+    webhook_deliveries: 'id',
   };
   const out: Record<string, unknown[]> = {};
   for (const [table, order] of Object.entries(tables)) {
@@ -112,7 +138,7 @@ interface Probe {
   status: number;
 }
 
-function probesOn(a: WorkspaceA, b: { folder: string; article: string }): Probe[] {
+function probesOn(a: WorkspaceA, b: { folder: string; article: string; webhook: string }): Probe[] {
   const content = articleBody(a.folder);
   return [
     // Sources: 403 for an ID of another workspace (docs/api.md §1, §3).
@@ -340,6 +366,39 @@ function probesOn(a: WorkspaceA, b: { folder: string; article: string }): Probe[
       path: `/v2/hc-articles/public?cursor=${a.article}`,
       status: 400,
     },
+    // Webhooks and their deliveries.
+    { name: 'delete webhook', method: 'delete', path: `/v2/webhooks/public/${a.webhook}`, status: 404 },
+    {
+      name: 'webhook deliveries',
+      method: 'get',
+      path: `/v2/webhooks/public/${a.webhook}/deliveries`,
+      status: 404,
+    },
+    {
+      name: 'redeliver',
+      method: 'post',
+      path: `/v2/webhooks/public/${a.webhook}/deliveries/${a.delivery}/redeliver`,
+      status: 404,
+    },
+    {
+      name: 'redeliver A delivery through own webhook',
+      method: 'post',
+      path: `/v2/webhooks/public/${b.webhook}/deliveries/${a.delivery}/redeliver`,
+      status: 404,
+    },
+    { name: 'webhooks', method: 'get', path: '/v2/webhooks/public', status: 200 },
+    {
+      name: 'webhooks after A cursor',
+      method: 'get',
+      path: `/v2/webhooks/public?cursor=${a.webhook}`,
+      status: 400,
+    },
+    {
+      name: 'own deliveries after A cursor',
+      method: 'get',
+      path: `/v2/webhooks/public/${b.webhook}/deliveries?cursor=${a.delivery}`,
+      status: 400,
+    },
     // Ingesting A's URL from B makes B's own source; A's stays as it is.
     {
       name: 'ingest A url',
@@ -358,10 +417,11 @@ describe('cross-workspace probes', () => {
     const bKb = knowledge(ctx, bKey);
     const bFolder = await bKb.folder('B folder');
     const bArticle = await bKb.article(bFolder.id, { title: 'B article' });
+    const bHook = await webhookOf(bKey, 'B hook', false);
     const before = await snapshot(a.key.workspaceId);
-    const aIds = [a.folder, a.subfolder, a.article, a.draft, a.source, a.job, a.batch];
+    const aIds = [a.folder, a.subfolder, a.article, a.draft, a.source, a.job, a.batch, a.webhook, a.delivery];
 
-    const probes = probesOn(a, { folder: bFolder.id, article: bArticle.id });
+    const probes = probesOn(a, { folder: bFolder.id, article: bArticle.id, webhook: bHook.webhook });
     for (const probe of probes) {
       const request = ctx.http()[probe.method](probe.path).set(bKey.header);
       const response = await (probe.body ? request.send(probe.body) : request);

@@ -62,7 +62,13 @@ beforeAll(async () => {
     'SELECT batch_id AS "batchId" FROM knowledge_jobs WHERE id = $1',
     [job],
   );
-  realIds = [folder.id, child.id, article.id, draft.id, source, job!, rows[0]!.batchId];
+  const webhook = await ctx
+    .http()
+    .post('/v2/webhooks/public')
+    .set(key.header)
+    .send({ url: 'http://127.0.0.1:9/hook', events: ['job.completed'] })
+    .expect(200);
+  realIds = [folder.id, child.id, article.id, draft.id, source, job!, rows[0]!.batchId, webhook.body.id];
 
   const document = ctx.app.swagger() as {
     paths: Record<
@@ -302,6 +308,9 @@ describe('fuzz: random input never gives a 5xx, and errors keep their format', (
         'GET /v2/hc-articles/review/public',
         'GET /v2/knowledge/public/batches',
         'GET /v2/knowledge/public/batches/{id}/jobs',
+        'POST /v2/webhooks/public',
+        'GET /v2/webhooks/public',
+        'GET /v2/webhooks/public/{id}/deliveries',
       ]),
     );
   });

@@ -112,6 +112,8 @@ describe('ingest: content types and wire format', () => {
         'changed',
         'contentHash',
         'storageUrl',
+        'gone',
+        'suspect',
       ].sort(),
     );
     expect(source).toMatchObject({

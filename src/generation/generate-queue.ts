@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import { defineJob, type JobAttempt } from '../lib/jobs/define-job.js';
 import type { Logger } from '../lib/logger.js';
 import { enqueueCommitted } from '../lib/queues.js';
+import { emitJobFinished } from '../webhooks/events.js';
 import type { GenerationRunService } from './generation-run-service.js';
 import { WORK_COLUMNS, type JobWork } from './jobs-repo.js';
 
@@ -28,6 +29,7 @@ export const generateJob = defineJob({
   startColumns: WORK_COLUMNS,
   run: (payload, attempt: JobAttempt<JobWork>, deps: GenerateJobDeps) =>
     deps.generationRun.run(payload, attempt),
+  onFailed: (payload, _message, tx) => emitJobFinished(tx, payload.workspaceId, payload.jobId),
   workerOptions: (deps) => ({
     // LLM_MAX_RPM caps model calls across every worker process (BullMQ's limiter is global per queue).
     // Without it a limiter is still set, far above any real rate: BullMQ only honours the pause a 429

@@ -19,6 +19,7 @@ import {
   type Usage,
   type Writer,
 } from '../writers/writer.js';
+import { emitJobFinished } from '../webhooks/events.js';
 import { applyDecision } from './apply.js';
 import { decide, decisionKey } from './decide.js';
 import type { GeneratePayload } from './generate-queue.js';
@@ -122,21 +123,26 @@ export function createGenerationRunService(deps: GenerationRunDeps) {
     since: { articleId: string; title: string },
   ): Promise<GenerationOutcome> {
     // The completing update counts only a row still IN_PROGRESS: a duplicate run finds it done.
-    const completed = await jobs.complete(
-      work.id,
-      {
-        operation: 'DO_NOTHING',
-        reason: `unchanged since '${since.title}' was saved from it`,
-        articleId: since.articleId,
-        decision: null,
-        decisionKey: null,
-        sourceHashRead: input.sourceHash,
-        reused: false,
-        skipped: true,
-      },
-      { calls: 0, ...NO_USAGE },
-    );
-    return completed ? 'skipped' : 'finished-already';
+    return withTransaction(pool, async (tx) => {
+      const completed = await jobs.complete(
+        work.id,
+        {
+          operation: 'DO_NOTHING',
+          reason: `unchanged since '${since.title}' was saved from it`,
+          articleId: since.articleId,
+          decision: null,
+          decisionKey: null,
+          sourceHashRead: input.sourceHash,
+          reused: false,
+          skipped: true,
+        },
+        { calls: 0, ...NO_USAGE },
+        tx,
+      );
+      if (!completed) return 'finished-already';
+      await emitJobFinished(tx, work.workspaceId, work.id);
+      return 'skipped';
+    });
   }
 
   /**
@@ -261,6 +267,7 @@ export function createGenerationRunService(deps: GenerationRunDeps) {
       tx,
     );
     if (!done) throw FINISHED_ALREADY;
+    await emitJobFinished(tx, work.workspaceId, work.id);
     return decided.earlier ? 'reused' : 'completed';
   }
 }

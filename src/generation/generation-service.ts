@@ -68,6 +68,8 @@ export function createGenerationService(deps: {
     async bulk(
       workspaceId: string,
       body: BulkGenerateBody,
+      /** A batch id chosen by the caller (a sync run), so a repeated call can tell the batch exists. */
+      options: { batchId?: string } = {},
     ): Promise<{ jobs: { documentId: string; backgroundJobId: string }[]; batchId: string }> {
       await sources.assertOwned(workspaceId, body.documentIds);
       const jobs = body.documentIds.map((sourceId) => ({
@@ -75,7 +77,7 @@ export function createGenerationService(deps: {
         sourceId,
         origin: 'sources' as const,
       }));
-      const batchId = randomUUID();
+      const batchId = options.batchId ?? randomUUID();
       const params = jobParams(body);
       // One transaction: the batch and every job row are committed, or none.
       const queuedAhead = await withTransaction(pool, async (tx) => {

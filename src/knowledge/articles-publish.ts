@@ -15,6 +15,7 @@ import {
   type GenerationFields,
   type Tx,
 } from './articles-store.js';
+import { emitEvent } from '../webhooks/events.js';
 import { linkSourceToArticle, type SourceLinkResult } from './source-link-repo.js';
 
 export interface GenerationDraftInput extends GenerationFields {
@@ -146,7 +147,9 @@ export function createArticlesPublishing(store: ArticlesStore, hooks: PublishHoo
           row = newDraft({ ...input.content, active: true, public: true }, input.parentFolderId);
         }
       }
-      return toArticle(await insertArticle(workspaceId, row, tx));
+      const draft = toArticle(await insertArticle(workspaceId, row, tx));
+      await emitEvent(tx, workspaceId, 'draft.created', draft);
+      return draft;
     });
   }
 
@@ -181,7 +184,13 @@ export function createArticlesPublishing(store: ArticlesStore, hooks: PublishHoo
         );
       assertNotRejected(draft);
 
-      const saveSource = async (liveArticleId: string) => {
+      // Every publish that writes a live article ends here.
+      const finishPublish = async (liveArticleId: string) => {
+        await emitEvent(tx, workspaceId, 'article.published', {
+          articleId: liveArticleId,
+          draftId: draft.id,
+          documentId: draft.sourceDocumentId,
+        });
         if (draft.sourceDocumentId)
           await saveSourceBacked(tx, workspaceId, {
             sourceId: draft.sourceDocumentId,
@@ -244,7 +253,7 @@ export function createArticlesPublishing(store: ArticlesStore, hooks: PublishHoo
           },
           tx,
         );
-        await saveSource(live.id);
+        await finishPublish(live.id);
         return toArticle(live);
       }
 
@@ -276,7 +285,7 @@ export function createArticlesPublishing(store: ArticlesStore, hooks: PublishHoo
         tx,
       );
       await assignToBot(draft, parentFolderId, tx);
-      await saveSource(live.id);
+      await finishPublish(live.id);
       return toArticle(live);
     });
   }

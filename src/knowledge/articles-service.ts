@@ -90,6 +90,8 @@ export function createArticlesService(pool: Pool, hooks: PublishHooks = {}) {
     liveArticleId: string,
     overrides: ArticleOverrides = {},
     tx?: Tx,
+    /** Why the draft was made, for a draft proposed by Distill rather than by hand (e.g. a gone source). */
+    linkedReason: string | null = null,
   ): Promise<Article> {
     return inTransaction(tx, async (tx) => {
       const live = await requireLive(workspaceId, liveArticleId, tx);
@@ -104,6 +106,7 @@ export function createArticlesService(pool: Pool, hooks: PublishHooks = {}) {
           originalArticleId: live.id,
           originalArticleVersion: live.version,
           ...NO_GENERATION,
+          linkedReason,
         },
         tx,
       );

@@ -1,16 +1,22 @@
 // One attempt of an ingestion job (docs/architecture.md §3): fetch → extract → store, with the change rule of
 // docs/api.md §3 in the transaction that stores the content. Failures are recorded by the job framework
 // (lib/jobs/define-job.ts) before BullMQ hears of them; sources/ingest-queue.ts is the queue's definition.
+import type { ArticlesService } from '../knowledge/articles-service.js';
 import { withTransaction, type Pool, type Queryable } from '../lib/db.js';
 import { contentHash, extractContent } from './fetch/extract.js';
-import { FetchError } from './fetch/fetch-errors.js';
+import { FetchError, isFetchError } from './fetch/fetch-errors.js';
 import { parseWebUrl } from './fetch/normalize-url.js';
-import { capParagraphs } from './source-limits.js';
 import type { WebClient } from './fetch/web-client.js';
+import { emitEvent } from '../webhooks/events.js';
 import type { IngestJobData } from './ingest-queue.js';
+import { capParagraphs } from './source-limits.js';
+import { createSourceHealth, suspectReason, type HeldContent } from './source-health.js';
 import { createSourcesRepo, type FetchTarget, type SourceRow } from './sources-repo.js';
 
-export type IngestOutcome = 'stored' | 'unchanged' | 'not-modified' | 'skipped';
+/** What a fetch stores: the extracted page, cut to the size limits (the notice says what was cut). */
+type StoredContent = HeldContent & { breadcrumb: string[]; notice: string };
+
+export type IngestOutcome = 'stored' | 'unchanged' | 'not-modified' | 'suspect' | 'skipped';
 
 /**
  * The change rule. New content replaces the old, which moves to oldParagraphs. `changed` is recomputed
@@ -43,8 +49,24 @@ export function applyChangeRule(
   };
 }
 
-export function createIngestService(pool: Pool, web: WebClient) {
+/** Extracted content; a page with no text is empty content (not a failure) when there is content to keep. */
+function extractOrEmpty(body: Buffer, contentType: string, url: URL, hasContent: boolean) {
+  try {
+    return extractContent(body, contentType, url);
+  } catch (error) {
+    if (!hasContent || !isFetchError(error) || error.reason !== 'empty-content') throw error;
+    return { title: '', mimeType: '', paragraphs: [] as string[], breadcrumb: [] as string[] };
+  }
+}
+
+export function createIngestService(
+  pool: Pool,
+  web: WebClient,
+  /** A gone page's linked article gets a draft proposing to deactivate it (source-health.ts). */
+  articles: Pick<ArticlesService, 'forkDraft'>,
+) {
   const repo = createSourcesRepo(pool);
+  const health = createSourceHealth(pool, articles);
 
   async function fetchAndStore(
     data: IngestJobData,
@@ -68,39 +90,82 @@ export function createIngestService(pool: Pool, web: WebClient) {
 
     if (page.kind === 'not-modified') {
       await withTransaction(pool, async (tx) => {
-        if (!(await repo.lock(data.workspaceId, data.sourceId, tx))) return;
+        if (!(await repo.findForUpdate(data.workspaceId, data.sourceId, tx))) return;
         await repo.markNotModified(data.workspaceId, data.sourceId, tx);
+        await health.markHealthy(data.workspaceId, data.sourceId, tx);
         await repo.finishJob(data.workspaceId, data.ingestJobId, { status: 'COMPLETED', error: null }, tx);
       });
       return 'not-modified';
     }
 
-    const extracted = extractContent(page.body, page.contentType, page.url);
+    const extracted = extractOrEmpty(page.body, page.contentType, page.url, hasContent);
     const capped = capParagraphs(extracted.paragraphs);
-    const hash = contentHash(capped.paragraphs);
+    const content: StoredContent = {
+      title: extracted.title,
+      mimeType: extracted.mimeType,
+      paragraphs: capped.paragraphs,
+      contentHash: contentHash(capped.paragraphs),
+      etag: page.etag,
+      lastModified: page.lastModified,
+      breadcrumb: extracted.breadcrumb,
+      notice: capped.notice,
+    };
     return withTransaction(pool, async (tx) => {
       const current = await repo.findForUpdate(data.workspaceId, data.sourceId, tx);
       if (!current) return 'skipped';
-      const next = applyChangeRule(current, { paragraphs: capped.paragraphs, contentHash: hash });
-      await repo.storeContent(
-        data.workspaceId,
-        data.sourceId,
-        {
-          title: extracted.title,
-          mimeType: extracted.mimeType,
-          paragraphs: next.paragraphs,
-          oldParagraphs: next.oldParagraphs,
-          changed: next.changed,
-          contentHash: hash,
-          breadcrumb: extracted.breadcrumb,
-          etag: page.etag,
-          lastModified: page.lastModified,
-          notice: capped.notice,
-        },
-        tx,
-      );
+      const reason = suspectReason(current, { paragraphs: content.paragraphs, url: page.url });
+      let outcome: IngestOutcome;
+      if (reason) {
+        await health.holdBack(data.workspaceId, data.sourceId, reason, content, tx);
+        outcome = 'suspect';
+      } else {
+        outcome = (await storeWithChangeRule(current, content, tx)) ? 'stored' : 'unchanged';
+        await health.markHealthy(data.workspaceId, data.sourceId, tx);
+      }
       await repo.finishJob(data.workspaceId, data.ingestJobId, { status: 'COMPLETED', error: null }, tx);
-      return next.contentChanged ? 'stored' : 'unchanged';
+      return outcome;
+    });
+  }
+
+  /**
+   * Stores fetched content under the change rule; true when the content changed. Content a suspect
+   * refresh held back carries no breadcrumb or size notice: the source keeps its breadcrumb.
+   */
+  async function storeWithChangeRule(
+    current: SourceRow,
+    content: HeldContent & Partial<Pick<StoredContent, 'breadcrumb' | 'notice'>>,
+    tx: Queryable,
+  ): Promise<boolean> {
+    const next = applyChangeRule(current, content);
+    await repo.storeContent(
+      current.workspaceId,
+      current.id,
+      {
+        breadcrumb: current.breadcrumb,
+        notice: '',
+        ...content,
+        paragraphs: next.paragraphs,
+        oldParagraphs: next.oldParagraphs,
+        changed: next.changed,
+      },
+      tx,
+    );
+    if (next.contentChanged && next.changed)
+      await emitEvent(tx, current.workspaceId, 'source.changed', {
+        documentId: current.id,
+        url: current.originalUrl,
+        title: content.title,
+        contentHash: content.contentHash,
+      });
+    return next.contentChanged;
+  }
+
+  /** A 404/410 counts towards `gone`; the job still fails as before, so the source says why. */
+  async function countGone(data: IngestJobData, error: unknown): Promise<void> {
+    if (!isFetchError(error) || (error.status !== 404 && error.status !== 410)) return;
+    await withTransaction(pool, async (tx) => {
+      const current = await repo.findForUpdate(data.workspaceId, data.sourceId, tx);
+      if (current) await health.strike(current, data.ingestJobId, tx);
     });
   }
 
@@ -114,12 +179,33 @@ export function createIngestService(pool: Pool, web: WebClient) {
       // Deleting a source deletes its jobs, so a started job's source is normally there.
       const source = await repo.findForFetch(data.workspaceId, data.sourceId);
       if (!source) return 'skipped';
-      return fetchAndStore(data, source, attempt.signal);
+      try {
+        return await fetchAndStore(data, source, attempt.signal);
+      } catch (error) {
+        await countGone(data, error);
+        throw error;
+      }
+    },
+
+    /**
+     * Applies the content a suspect refresh held back, under the change rule, as a normal refresh would
+     * (POST /v2/documents/public/:id/accept-refresh). False when the source is not suspect.
+     */
+    async acceptRefresh(workspaceId: string, id: string): Promise<boolean> {
+      return withTransaction(pool, async (tx) => {
+        const current = await repo.findForUpdate(workspaceId, id, tx);
+        const held = current && (await health.held(workspaceId, id, tx));
+        if (!current || !held) return false;
+        await storeWithChangeRule(current, held, tx);
+        await health.markHealthy(workspaceId, id, tx);
+        return true;
+      });
     },
 
     /** The source's side of a FAILED ingest job, in the transaction that fails the job. */
     async recordFailure(data: IngestJobData, message: string, tx: Queryable): Promise<void> {
       await repo.markFailed(data.workspaceId, data.sourceId, message, tx);
+      await emitEvent(tx, data.workspaceId, 'source.failed', { documentId: data.sourceId, error: message });
     },
   };
 }

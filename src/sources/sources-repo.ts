@@ -31,6 +31,8 @@ export interface SourceRow {
   linkedOperation: Operation | null;
   linkedReason: string | null;
   changed: boolean;
+  gone: boolean;
+  suspect: string | null;
   fetchedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
@@ -42,7 +44,7 @@ const SOURCE_COLUMNS = `s.id, s.workspace_id AS "workspaceId", s.source_type AS 
   s.content_hash AS "contentHash", s.breadcrumb, s.storage_url AS "storageUrl", s.saved_hash AS "savedHash", s.etag, s.last_modified AS "lastModified",
   s.success, s.error, s.linked_job_id AS "linkedJobId", j.status AS "linkedJobStatus",
   s.linked_knowledge_id AS "linkedKnowledgeId", s.linked_operation AS "linkedOperation",
-  s.linked_reason AS "linkedReason", s.changed, s.fetched_at AS "fetchedAt",
+  s.linked_reason AS "linkedReason", s.changed, s.gone, s.suspect, s.fetched_at AS "fetchedAt",
   s.created_at AS "createdAt", s.updated_at AS "updatedAt"`;
 const SOURCE_FROM = 'sources s LEFT JOIN ingest_jobs j ON j.id = s.linked_job_id';
 
@@ -62,6 +64,8 @@ export interface ListFilters {
   url?: string;
   linkedKnowledgeId?: string;
   linkedOperation?: Operation;
+  gone?: boolean;
+  suspect?: boolean;
 }
 
 /** `%`, `_` and `\` match themselves in a substring filter. */
@@ -326,6 +330,8 @@ export function createSourcesRepo(db: Queryable) {
       // "changed" is only meaningful for linked sources (docs/api.md §3); false is its exact complement.
       if (filters.changed === true) where.push('s.changed AND s.linked_knowledge_id IS NOT NULL');
       if (filters.changed === false) where.push('NOT (s.changed AND s.linked_knowledge_id IS NOT NULL)');
+      if (filters.gone !== undefined) add((p) => `s.gone = ${p}`, filters.gone);
+      if (filters.suspect !== undefined) where.push(`s.suspect IS ${filters.suspect ? 'NOT ' : ''}NULL`);
 
       // Keyset over (updated_at, external_id, id), all descending; "previous" walks the same order upwards.
       const older = page.direction === 'next';

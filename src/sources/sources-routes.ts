@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { workspaceOf } from '../http/auth.js';
 import { authErrors, ErrorResponseSchema, IdParamsSchema } from '../http/schemas.js';
+import { AppError } from '../lib/errors.js';
+import type { IngestService } from './ingest-service.js';
 import { notConnected, type SourcesService } from './sources-service.js';
 import {
   DeepCrawlBodySchema,
@@ -18,7 +20,10 @@ import {
   SourceSchema,
 } from './sources-schemas.js';
 
-export function sourcesRoutes(sources: SourcesService): FastifyPluginAsyncZod {
+export function sourcesRoutes(
+  sources: SourcesService,
+  ingest: Pick<IngestService, 'acceptRefresh'>,
+): FastifyPluginAsyncZod {
   return async (app) => {
     // Provider discovery and registration (Notion, Zendesk, Confluence): the routes exist, with their
     // validation and scopes, and answer as Fini does for a provider the workspace has not connected.
@@ -108,6 +113,29 @@ export function sourcesRoutes(sources: SourcesService): FastifyPluginAsyncZod {
         },
       },
       (request) => sources.get(workspaceOf(request), request.params.id),
+    );
+
+    app.post(
+      '/v2/documents/public/:id/accept-refresh',
+      {
+        config: { scope: 'write' },
+        schema: {
+          tags: ['sources'],
+          summary: '(ext) Apply the content a suspect refresh held back, with the change rule',
+          params: IdParamsSchema,
+          response: { 200: SourceSchema, ...authErrors, 404: ErrorResponseSchema, 409: ErrorResponseSchema },
+        },
+      },
+      async (request) => {
+        const workspaceId = workspaceOf(request);
+        await sources.get(workspaceId, request.params.id);
+        if (!(await ingest.acceptRefresh(workspaceId, request.params.id)))
+          throw new AppError(
+            'CONFLICT',
+            `document ${request.params.id} is not suspect: no held-back refresh to accept`,
+          );
+        return sources.get(workspaceId, request.params.id);
+      },
     );
 
     app.delete(

@@ -32,6 +32,13 @@ export const SourceSchema = z.object({
   changed: z.boolean(),
   contentHash: z.string().nullable().describe('(ext) sha256 of the normalized text'),
   storageUrl: z.string().nullable().describe('the stored original; null for web pages until one is stored'),
+  gone: z.boolean().describe('(ext) the page answered 404/410 on its last two refreshes'),
+  suspect: z
+    .string()
+    .nullable()
+    .describe(
+      '(ext) why the last refresh was held back (the old content stays current); null when it was not',
+    ),
 });
 export type Source = z.infer<typeof SourceSchema>;
 
@@ -83,6 +90,8 @@ export const ListQuerySchema = z.object({
   url: z.string().max(MAX_URL_LENGTH).optional().describe('case-insensitive substring of originalUrl'),
   linkedKnowledgeId: Uuid.optional(),
   linkedOperation: z.enum(OPERATIONS).optional(),
+  gone: QueryBoolean.optional().describe('(ext) true: only pages that are gone'),
+  suspect: QueryBoolean.optional().describe('(ext) true: only sources whose last refresh was held back'),
 });
 export type ListQuery = z.infer<typeof ListQuerySchema>;
 

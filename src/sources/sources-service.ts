@@ -45,6 +45,8 @@ export const toSource = (row: SourceRow): Source => ({
   changed: row.changed,
   contentHash: row.contentHash,
   storageUrl: row.storageUrl,
+  gone: row.gone,
+  suspect: row.suspect,
 });
 
 /** A URL Distill can fetch, or 400 naming the field. */
@@ -202,6 +204,25 @@ export function createSourcesService(
       await enqueuer.enqueue(jobs);
       return documentIds;
     },
+
+    /**
+     * The refresh of the web sources among `documentIds` inside the caller's transaction (a sync run records
+     * the jobs in it); pass the jobs to enqueueRefresh once it committed. Unknown IDs are skipped.
+     */
+    async queueRefresh(
+      workspaceId: string,
+      documentIds: string[],
+      tx: NonNullable<Parameters<typeof repo.createJobs>[2]>,
+    ): Promise<IngestJobData[]> {
+      const sources = await repo.findRefs(workspaceId, documentIds, tx);
+      return queueJobs(
+        workspaceId,
+        sources.filter((source) => source.sourceType === 'web'),
+        tx,
+      );
+    },
+
+    enqueueRefresh: (jobs: IngestJobData[]) => enqueuer.enqueue(jobs),
 
     async list(workspaceId: string, query: ListQuery): Promise<ListResponse> {
       if (query.cursor && (await repo.idsInWorkspace(workspaceId, [query.cursor])).length === 0)

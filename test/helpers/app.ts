@@ -43,8 +43,9 @@ export interface TestContext {
 
 export interface TestAppOptions extends DepsOptions {
   /**
-   * Also run the queue workers in this process (for tests that need jobs to run). The reconciler stays
-   * idle unless asked for: test files share one database, and it would pick up other files' rows.
+   * Also run the queue workers in this process (for tests that need jobs to run). The reconciler and the
+   * webhook relay stay idle unless asked for: test files share one database, and they would pick up other
+   * files' rows.
    */
   workers?: boolean | WorkerOptions;
   /** Instead of a logger at LOG_LEVEL on stdout (tests that read the log). */
@@ -54,7 +55,11 @@ export interface TestAppOptions extends DepsOptions {
 
 /** Retries a few times, quickly: tests wait for outcomes, not for production backoff. */
 export const TEST_JOB_OPTIONS = { attempts: 3, backoff: { type: 'fixed', delay: 100 } } as const;
-const RECONCILER_IDLE: WorkerOptions = { reconcileEveryMs: 24 * 3_600_000 };
+// The webhook relay likewise: it would claim other files' deliveries (test/webhooks-delivery.test.ts runs it).
+const RECONCILER_IDLE: WorkerOptions = {
+  reconcileEveryMs: 24 * 3_600_000,
+  webhookRelayEveryMs: 24 * 3_600_000,
+};
 
 export async function startTestApp(
   overrides: Record<string, string> = {},

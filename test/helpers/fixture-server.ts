@@ -13,6 +13,8 @@ export interface FixturePage {
   /** Send ETag/Last-Modified and answer conditional requests with 304. */
   validators?: boolean;
   delayMs?: number;
+  /** Sent as the Location header (with a 3xx status: a redirect). */
+  location?: string;
 }
 
 export interface Fixture {
@@ -128,13 +130,10 @@ export async function startFixtureServer(host = '127.0.0.1'): Promise<Fixture> {
           res.writeHead(304, { etag, 'last-modified': lastModified });
           return res.end();
         }
-        send(
-          res,
-          page.status ?? 200,
-          page.body,
-          page.type ?? 'text/html; charset=utf-8',
-          page.validators ? { etag, 'last-modified': lastModified } : {},
-        );
+        send(res, page.status ?? 200, page.body, page.type ?? 'text/html; charset=utf-8', {
+          ...(page.validators ? { etag, 'last-modified': lastModified } : {}),
+          ...(page.location ? { location: page.location } : {}),
+        });
       };
       if (page.delayMs) setTimeout(respond, page.delayMs);
       else respond();

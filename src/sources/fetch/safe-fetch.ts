@@ -46,6 +46,9 @@ export const SAFE_FETCH_DEFAULTS = {
 } as const;
 
 export interface FetchInit {
+  /** GET unless given; a POST body is sent as is (webhook deliveries). */
+  method?: 'GET' | 'POST';
+  body?: string;
   headers?: Record<string, string>;
   signal?: AbortSignal;
   timeoutMs?: number;
@@ -241,7 +244,8 @@ export function createSafeFetcher(options: SafeFetchOptions): SafeFetcher {
         let response: Response;
         try {
           response = await fetch(url, {
-            method: 'GET',
+            method: init.method ?? 'GET',
+            body: init.body,
             redirect: 'manual',
             headers: { 'user-agent': options.userAgent, ...init.headers },
             signal: combined,
