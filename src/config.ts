@@ -61,12 +61,19 @@ const originList = z
     }
   });
 
-/** The environment variables Distill reads, with their defaults. Keep `.env.example` and the README in step. */
+/**
+ * The environment variables Distill reads, with their defaults: the one list of keys. Each becomes the
+ * camelCase key of Config (`OPENAI_API_KEY` → `openaiApiKey`). Keep `.env.example` and the README in step.
+ */
 const EnvSchema = z.object({
   PORT: integer(0, 65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: urlWithProtocols(['postgres:', 'postgresql:']).optional(),
-  DATA_DIR: z.string().min(1).default('./data'),
+  DATA_DIR: z
+    .string()
+    .min(1)
+    .default('./data')
+    .transform((dir) => path.resolve(dir)),
   REDIS_URL: urlWithProtocols(['redis:', 'rediss:']).optional(),
   LLM_PROVIDER: z
     .enum(['auto', 'openai', 'offline'], { error: 'must be one of auto, openai, offline' })
@@ -74,13 +81,17 @@ const EnvSchema = z.object({
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: urlWithProtocols(['http:', 'https:']).optional(),
   OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  /** Cap on model calls per minute across all workers (BullMQ's global limiter); unset = no cap. */
   LLM_MAX_RPM: integer(1, 1_000_000).optional(),
+  /** How long one model call may take before it counts as failed (and is retried). */
   LLM_TIMEOUT_MS: integer(1_000, 600_000).default(60_000),
   WORKER_CONCURRENCY: integer(1, 1000).default(16),
   ALLOW_PRIVATE_URLS: booleanString.default(false),
   ADMIN_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+  /** Requests per minute per API key (per client IP without a valid key); 0 turns the limit off. */
   RATE_LIMIT_PER_MINUTE: integer(0, 1_000_000).default(600),
-  CORS_ORIGINS: originList.optional(),
+  /** Browser origins allowed by CORS; empty = CORS off (no cross-origin browser access). */
+  CORS_ORIGINS: originList.default([]).transform((origins): readonly string[] => Object.freeze(origins)),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   QUEUE_PREFIX: z
     .string()
@@ -89,44 +100,41 @@ const EnvSchema = z.object({
   EMBEDDED_PG_PORT: integer(1, 65535).default(54329),
   EMBEDDED_REDIS_PORT: integer(1, 65535).default(56379),
   SHUTDOWN_GRACE_MS: integer(0, 600_000).default(20_000),
+  /** BullMQ lock duration: a job whose worker died is retried about this long after its last renewal. */
   JOB_LOCK_MS: integer(1_000, 600_000).default(30_000),
   WORKSPACE_MAX_QUEUED_JOBS: integer(1, 10_000_000).optional(),
   WORKSPACE_MAX_TOKENS_PER_DAY: integer(1, 1_000_000_000_000).optional(),
 });
 
-export type Config = Readonly<{
-  port: number;
-  host: string;
-  databaseUrl: string | undefined;
-  dataDir: string;
-  redisUrl: string | undefined;
-  llmProvider: 'auto' | 'openai' | 'offline';
-  openaiApiKey: string | undefined;
-  openaiBaseUrl: string | undefined;
-  openaiModel: string;
-  /** Cap on model calls per minute across all workers (BullMQ's global limiter); unset = no cap. */
-  llmMaxRpm: number | undefined;
-  /** How long one model call may take before it counts as failed (and is retried). */
-  llmTimeoutMs: number;
-  workerConcurrency: number;
-  allowPrivateUrls: boolean;
-  adminToken: string | undefined;
-  /** Requests per minute per API key (per client IP without a valid key); 0 turns the limit off. */
-  rateLimitPerMinute: number;
-  /** Browser origins allowed by CORS; empty = CORS off (no cross-origin browser access). */
-  corsOrigins: readonly string[];
-  logLevel: (typeof LOG_LEVELS)[number];
-  queuePrefix: string;
-  embeddedPgPort: number;
-  embeddedRedisPort: number;
-  shutdownGraceMs: number;
-  /** BullMQ lock duration: a job whose worker died is retried about this long after its last renewal. */
-  jobLockMs: number;
-  /** Knowledge jobs one workspace may have pending or running at once; unset = no limit (429 beyond). */
-  workspaceMaxQueuedJobs: number | undefined;
-  /** Model tokens (prompt + completion) one workspace may spend per UTC day; unset = no limit. */
-  workspaceMaxTokensPerDay: number | undefined;
-}>;
+type Env = z.output<typeof EnvSchema>;
+
+/** Rules that span keys, checked with the rest before anything starts; each names the keys involved. */
+function crossKeyProblems(e: Env): string[] {
+  const problems: string[] = [];
+  if (e.LLM_PROVIDER === 'openai' && !e.OPENAI_API_KEY && !e.OPENAI_BASE_URL)
+    problems.push(
+      'LLM_PROVIDER=openai needs OPENAI_API_KEY (for api.openai.com) or OPENAI_BASE_URL (for an OpenAI-compatible server); set one, or use LLM_PROVIDER=offline',
+    );
+  // The embedded servers run only for the URL that is unset; their ports must not clash with the API's.
+  const ports: [string, number][] = [['PORT', e.PORT]];
+  if (!e.DATABASE_URL) ports.push(['EMBEDDED_PG_PORT', e.EMBEDDED_PG_PORT]);
+  if (!e.REDIS_URL) ports.push(['EMBEDDED_REDIS_PORT', e.EMBEDDED_REDIS_PORT]);
+  for (let a = 0; a < ports.length; a += 1)
+    for (let b = a + 1; b < ports.length; b += 1)
+      if (ports[a]![1] !== 0 && ports[a]![1] === ports[b]![1])
+        problems.push(`${ports[a]![0]} and ${ports[b]![0]} are both ${ports[a]![1]}; give each its own port`);
+  return problems;
+}
+
+/** `OPENAI_API_KEY` → `openaiApiKey`. */
+type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}`
+  ? `${Lowercase<Head>}${Capitalize<CamelCase<Tail>>}`
+  : Lowercase<S>;
+
+const camelCase = (key: string): string =>
+  key.toLowerCase().replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
+
+export type Config = Readonly<{ [K in keyof Env as CamelCase<K & string>]: Env[K] }>;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -153,33 +161,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     });
     throw new ConfigError(problems);
   }
-  const e = result.data;
-  return Object.freeze({
-    port: e.PORT,
-    host: e.HOST,
-    databaseUrl: e.DATABASE_URL,
-    dataDir: path.resolve(e.DATA_DIR),
-    redisUrl: e.REDIS_URL,
-    llmProvider: e.LLM_PROVIDER,
-    openaiApiKey: e.OPENAI_API_KEY,
-    openaiBaseUrl: e.OPENAI_BASE_URL,
-    openaiModel: e.OPENAI_MODEL,
-    llmMaxRpm: e.LLM_MAX_RPM,
-    llmTimeoutMs: e.LLM_TIMEOUT_MS,
-    workerConcurrency: e.WORKER_CONCURRENCY,
-    allowPrivateUrls: e.ALLOW_PRIVATE_URLS,
-    adminToken: e.ADMIN_TOKEN,
-    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
-    corsOrigins: Object.freeze(e.CORS_ORIGINS ?? []),
-    logLevel: e.LOG_LEVEL,
-    queuePrefix: e.QUEUE_PREFIX,
-    embeddedPgPort: e.EMBEDDED_PG_PORT,
-    embeddedRedisPort: e.EMBEDDED_REDIS_PORT,
-    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
-    jobLockMs: e.JOB_LOCK_MS,
-    workspaceMaxQueuedJobs: e.WORKSPACE_MAX_QUEUED_JOBS,
-    workspaceMaxTokensPerDay: e.WORKSPACE_MAX_TOKENS_PER_DAY,
-  });
+  const problems = crossKeyProblems(result.data);
+  if (problems.length > 0) throw new ConfigError(problems);
+  // Every key, unset ones as undefined, so a config always has the same shape.
+  const parsed: Record<string, unknown> = result.data;
+  const config: Record<string, unknown> = Object.fromEntries(
+    Object.keys(EnvSchema.shape).map((key) => [camelCase(key), parsed[key]]),
+  );
+  return Object.freeze(config) as Config;
 }
 
 /** Loads `.env` from the working directory when present; real environment variables win. */

@@ -138,7 +138,7 @@ export function createDeps(
     ingest: createIngestService(pool, web, articles),
     writer,
     queues,
-    generationRun: createGenerationRunService({ pool, writer, articles, folders, metrics }),
+    generationRun: createGenerationRunService({ pool, writer, articles, folders, sources, metrics }),
     generation,
     batches,
     quotas,

@@ -59,6 +59,32 @@ describe('configuration', () => {
     expect(message).toContain('"eighty"');
   });
 
+  it('checks rules that span keys at load, naming the keys', () => {
+    expect(() => loadConfig({ LLM_PROVIDER: 'openai' })).toThrow(
+      /LLM_PROVIDER=openai needs OPENAI_API_KEY .* or OPENAI_BASE_URL/u,
+    );
+    expect(
+      loadConfig({ LLM_PROVIDER: 'openai', OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1' }).llmProvider,
+    ).toBe('openai');
+    expect(() => loadConfig({ PORT: '54329' })).toThrow('PORT and EMBEDDED_PG_PORT are both 54329');
+    // With DATABASE_URL set no embedded PostgreSQL runs, so its port cannot clash.
+    expect(loadConfig({ PORT: '54329', DATABASE_URL: 'postgres://db/x' }).port).toBe(54329);
+  });
+
+  it('has one key per environment variable, in camelCase, set or not', () => {
+    expect(Object.keys(loadConfig({}))).toHaveLength(22);
+    expect(Object.keys(loadConfig({ DATABASE_URL: 'postgres://db/x', OPENAI_API_KEY: 'sk-x' }))).toEqual(
+      expect.arrayContaining([
+        'port',
+        'databaseUrl',
+        'openaiApiKey',
+        'embeddedPgPort',
+        'jobLockMs',
+        'corsOrigins',
+      ]),
+    );
+  });
+
   it('treats empty values as unset and parses booleans and numbers', () => {
     const config = loadConfig({
       PORT: '',

@@ -233,12 +233,7 @@ describe('live writes (isDraft: false)', () => {
     const { key, billing, kb } = await workspace();
     await kb.folder('Shipping');
     const botId = randomUUID();
-    await ctx
-      .http()
-      .post('/v2/hc-bot-folder-junctions/public')
-      .set(key.header)
-      .send({ junctions: [{ folderId: billing.id, botId, action: 'ADD' }] })
-      .expect(200);
+    await kb.assignToAgent(billing.id, botId);
     const source = await insertSource(ctx, key, {
       title: 'Gift cards',
       paragraphs: ['Gift cards never expire.'],

@@ -6,7 +6,7 @@ import { saveSourceBacked, type ArticlesService } from '../knowledge/articles-se
 import type { FoldersService } from '../knowledge/folders-service.js';
 import type { Decision } from '../writers/writer.js';
 import type { JobWork } from './jobs-repo.js';
-import { recordSourceOutcome } from './pipeline-repo.js';
+import type { SourcesService } from '../sources/sources-service.js';
 
 export interface ApplyInput {
   job: JobWork;
@@ -23,7 +23,11 @@ export interface ApplyInput {
 /** Returns the article the job created or updated (hcArticleId); null for a live DO_NOTHING. */
 export async function applyDecision(
   tx: PoolClient,
-  services: { articles: ArticlesService; folders: FoldersService },
+  services: {
+    articles: ArticlesService;
+    folders: FoldersService;
+    sources: Pick<SourcesService, 'recordOutcome'>;
+  },
   input: ApplyInput,
 ): Promise<string | null> {
   const { job, decision, reason, sourceId, sourceHash } = input;
@@ -78,6 +82,11 @@ export async function applyDecision(
     await folders.assignToAgent(workspaceId, job.botId, decision.parentFolderId!, tx);
   }
   if (sourceId)
-    await recordSourceOutcome(tx, workspaceId, sourceId, { operation: decision.operation, reason });
+    await services.sources.recordOutcome(
+      workspaceId,
+      sourceId,
+      { operation: decision.operation, reason },
+      tx,
+    );
   return articleId;
 }

@@ -9,19 +9,21 @@ import { JobError } from '../lib/jobs/job-error.js';
 import type { Metrics } from '../lib/metrics.js';
 import type { ArticlesService } from '../knowledge/articles-service.js';
 import type { FoldersService } from '../knowledge/folders-service.js';
+import type { SourcesService } from '../sources/sources-service.js';
 import type { Decision, DecisionRequest, DecisionSource, FolderChoice, Writer } from '../writers/writer.js';
 import { applyDecision } from './apply.js';
 import { agentFolderIds, findCandidates, listFolderChoices } from './candidates.js';
 import { decide, decisionKey } from './decide.js';
 import type { GeneratePayload } from './generate-queue.js';
 import { createJobsRepo, type JobWork } from './jobs-repo.js';
-import { loadSource } from './pipeline-repo.js';
 
 export interface GenerationRunDeps {
   pool: Pool;
   writer: Writer;
   articles: ArticlesService;
   folders: FoldersService;
+  /** The job's source: its content, and the outcome recorded on it. */
+  sources: Pick<SourcesService, 'contentForJob' | 'recordOutcome'>;
   /** Counts model calls and tokens (distill_model_*). */
   metrics?: Pick<Metrics, 'recordModelCall'>;
 }
@@ -60,7 +62,7 @@ function textSource(text: string, id: string | null): DecisionSource {
 }
 
 export function createGenerationRunService(deps: GenerationRunDeps) {
-  const { pool, writer, articles, folders, metrics } = deps;
+  const { pool, writer, articles, folders, sources, metrics } = deps;
   const jobs = createJobsRepo(pool);
 
   async function loadInput(work: JobWork): Promise<JobInput> {
@@ -70,7 +72,7 @@ export function createGenerationRunService(deps: GenerationRunDeps) {
         sourceHash: null,
         linkedArticleId: null,
       };
-    const row = work.sourceId ? await loadSource(pool, work.workspaceId, work.sourceId) : undefined;
+    const row = work.sourceId ? await sources.contentForJob(work.workspaceId, work.sourceId) : undefined;
     if (!row) throw JobError.permanent('the source was deleted after the job was queued');
     const known = { sourceHash: row.contentHash, linkedArticleId: row.linkedKnowledgeId };
     if (work.candidateKnowledge) return { source: textSource(work.candidateKnowledge, row.id), ...known };
@@ -133,7 +135,7 @@ export function createGenerationRunService(deps: GenerationRunDeps) {
     if (pendingDraft?.isDraft && !pendingDraft.isDraftPublished) return pendingDraft.id;
     return applyDecision(
       tx,
-      { articles, folders },
+      { articles, folders, sources },
       {
         job: work,
         decision,

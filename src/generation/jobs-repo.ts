@@ -108,22 +108,6 @@ export function createJobsRepo(db: Queryable) {
       return rows;
     },
 
-    /**
-     * Starts an attempt: marks the job IN_PROGRESS and returns what the worker needs, in one round trip.
-     * Undefined when there is nothing to run: the job finished already (a duplicate delivery), or it is
-     * not this workspace's, or it is gone.
-     */
-    async startWork(workspaceId: string, id: string, tx: Queryable = db): Promise<JobWork | undefined> {
-      const { rows } = await tx.query<JobWork>(
-        `UPDATE knowledge_jobs SET status = 'IN_PROGRESS', attempts = attempts + 1, error = NULL,
-           started_at = coalesce(started_at, now()), updated_at = now()
-         WHERE id = $1 AND workspace_id = $2 AND status IN ('PENDING', 'IN_PROGRESS')
-         RETURNING ${WORK_COLUMNS}`,
-        [id, workspaceId],
-      );
-      return rows[0];
-    },
-
     /** Locks the row for the rest of the transaction; false when it is no longer IN_PROGRESS. */
     async lockRunning(id: string, tx: Queryable): Promise<boolean> {
       const { rows } = await tx.query<{ status: string }>(
@@ -153,27 +137,6 @@ export function createJobsRepo(db: Queryable) {
          SELECT workspace_id, (now() AT TIME ZONE 'UTC')::date, $2::bigint + $3::bigint FROM job
          ON CONFLICT (workspace_id, day) DO UPDATE SET tokens = workspace_model_usage.tokens + EXCLUDED.tokens`,
         [id, usage.promptTokens, usage.completionTokens, usage.cachedTokens],
-      );
-    },
-
-    /** Records an error while the job may still be retried (the status stays IN_PROGRESS). */
-    async recordError(id: string, error: string, tx: Queryable = db): Promise<void> {
-      await tx.query(`UPDATE knowledge_jobs SET error = $2, updated_at = now() WHERE id = $1`, [id, error]);
-    },
-
-    /** A rate-limited run does not count as an attempt: the job goes back to wait for the pause to end. */
-    async releaseAttempt(id: string, note: string, tx: Queryable = db): Promise<void> {
-      await tx.query(
-        `UPDATE knowledge_jobs SET attempts = greatest(attempts - 1, 0), error = $2, updated_at = now() WHERE id = $1`,
-        [id, note],
-      );
-    },
-
-    async fail(id: string, error: string, tx: Queryable = db): Promise<void> {
-      await tx.query(
-        `UPDATE knowledge_jobs SET status = 'FAILED', error = $2, completed_at = now(), updated_at = now()
-         WHERE id = $1 AND status <> 'COMPLETED'`,
-        [id, error],
       );
     },
 

@@ -84,8 +84,45 @@ export interface DeletedSource {
   linkedKnowledgeId: string | null;
 }
 
+/** What a knowledge job reads of its source. */
+export interface SourceForJob {
+  id: string;
+  title: string;
+  originalUrl: string;
+  paragraphs: string[];
+  contentHash: string | null;
+  linkedKnowledgeId: string | null;
+  /** Why the last fetch failed ('' when it did not). */
+  error: string;
+}
+
 export function createSourcesRepo(db: Queryable) {
   return {
+    async findForJob(workspaceId: string, id: string, tx: Queryable = db): Promise<SourceForJob | undefined> {
+      const { rows } = await tx.query<SourceForJob>(
+        `SELECT id, title, original_url AS "originalUrl", paragraphs, content_hash AS "contentHash",
+           linked_knowledge_id AS "linkedKnowledgeId", error
+         FROM sources WHERE workspace_id = $1 AND id = $2`,
+        [workspaceId, id],
+      );
+      return rows[0];
+    },
+
+    /** The source's `linkedOperation` and `linkedReason`: what the last generation decided, and why. */
+    async recordOutcome(
+      workspaceId: string,
+      id: string,
+      outcome: { operation: Operation; reason: string },
+      tx: Queryable = db,
+    ): Promise<boolean> {
+      const { rowCount } = await tx.query(
+        `UPDATE sources SET linked_operation = $3, linked_reason = $4, updated_at = now()
+         WHERE workspace_id = $1 AND id = $2`,
+        [workspaceId, id, outcome.operation, outcome.reason],
+      );
+      return (rowCount ?? 0) > 0;
+    },
+
     async find(workspaceId: string, id: string, tx: Queryable = db): Promise<SourceRow | undefined> {
       const { rows } = await tx.query<SourceRow>(
         `SELECT ${SOURCE_COLUMNS} FROM ${SOURCE_FROM} WHERE s.workspace_id = $1 AND s.id = $2`,
@@ -270,22 +307,6 @@ export function createSourcesRepo(db: Queryable) {
 
     // --- ingest jobs ------------------------------------------------------------------------------------
 
-    /** PENDING/IN_PROGRESS → IN_PROGRESS with one more attempt; undefined when the job is finished or gone. */
-    async startJob(
-      workspaceId: string,
-      jobId: string,
-      tx: Queryable = db,
-    ): Promise<{ sourceId: string; attempts: number } | undefined> {
-      const { rows } = await tx.query<{ sourceId: string; attempts: number }>(
-        `UPDATE ingest_jobs SET status = 'IN_PROGRESS', attempts = attempts + 1, started_at = now(),
-           updated_at = now()
-         WHERE workspace_id = $1 AND id = $2 AND status IN ('PENDING', 'IN_PROGRESS')
-         RETURNING source_id AS "sourceId", attempts`,
-        [workspaceId, jobId],
-      );
-      return rows[0];
-    },
-
     async finishJob(
       workspaceId: string,
       jobId: string,
@@ -296,29 +317,6 @@ export function createSourcesRepo(db: Queryable) {
         `UPDATE ingest_jobs SET status = $3, error = $4, completed_at = now(), updated_at = now()
          WHERE workspace_id = $1 AND id = $2`,
         [workspaceId, jobId, outcome.status, outcome.error],
-      );
-    },
-
-    /** FAILED unless already finished; true when this call finished it. */
-    async failUnfinishedJob(
-      workspaceId: string,
-      jobId: string,
-      error: string,
-      tx: Queryable = db,
-    ): Promise<boolean> {
-      const { rowCount } = await tx.query(
-        `UPDATE ingest_jobs SET status = 'FAILED', error = $3, completed_at = now(), updated_at = now()
-         WHERE workspace_id = $1 AND id = $2 AND status IN ('PENDING', 'IN_PROGRESS')`,
-        [workspaceId, jobId, error],
-      );
-      return (rowCount ?? 0) > 0;
-    },
-
-    /** A failed attempt that will be retried: the job stays IN_PROGRESS and remembers why. */
-    async noteJobError(workspaceId: string, jobId: string, error: string, tx: Queryable = db): Promise<void> {
-      await tx.query(
-        'UPDATE ingest_jobs SET error = $3, updated_at = now() WHERE workspace_id = $1 AND id = $2',
-        [workspaceId, jobId, error],
       );
     },
 

@@ -1,7 +1,8 @@
 // Sources as the API sees them (API.md §3): ingest and refresh queue jobs, list/get/delete read and write
 // rows. Rows are committed before their BullMQ jobs are added; payloads are IDs only.
 import { toIso } from '../lib/dates.js';
-import { withTransaction, type Pool } from '../lib/db.js';
+import { withTransaction, type Pool, type Queryable } from '../lib/db.js';
+import type { Operation } from '../lib/operations.js';
 import { AppError, notFound, validationError } from '../lib/errors.js';
 import type { ArticlesService } from '../knowledge/articles-service.js';
 import { seedIndexOf, type DeepCrawler } from './deep-crawl.js';
@@ -131,6 +132,17 @@ export function createSourcesService(
   }
 
   return {
+    /** What a knowledge job decides on (generation reads sources through this, never by SQL). */
+    contentForJob: (workspaceId: string, id: string) => repo.findForJob(workspaceId, id),
+
+    /** What the last generation from the source decided, in the job's transaction. */
+    recordOutcome: (
+      workspaceId: string,
+      id: string,
+      outcome: { operation: Operation; reason: string },
+      tx: Queryable,
+    ) => repo.recordOutcome(workspaceId, id, outcome, tx),
+
     async ingest(workspaceId: string, body: IngestBody): Promise<IngestResponse> {
       const toAdd = body.documentIdsToAdd ?? [];
       const toRefresh = body.documentIdsToRefresh ?? [];

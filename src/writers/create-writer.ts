@@ -1,6 +1,6 @@
 // Picks the writer from the configuration (DESIGN.md §5: LLM_PROVIDER auto | openai | offline) and says
 // at start which one runs, so nobody mistakes extracted articles for model-written ones.
-import { ConfigError, type Config } from '../config.js';
+import type { Config } from '../config.js';
 import type { Logger } from '../lib/logger.js';
 import { createOfflineWriter } from './offline-writer.js';
 import { createOpenAIWriter } from './openai-writer.js';
@@ -27,11 +27,7 @@ export function createWriter(config: WriterConfig, logger: Logger): Writer {
     return writer;
   }
 
-  if (!configured) {
-    throw new ConfigError([
-      'LLM_PROVIDER=openai needs OPENAI_API_KEY (for api.openai.com) or OPENAI_BASE_URL (for an OpenAI-compatible server); set one, or use LLM_PROVIDER=offline',
-    ]);
-  }
+  // LLM_PROVIDER=openai without a key or base URL never gets here: loadConfig refuses it.
   const writer = createOpenAIWriter({
     apiKey: config.openaiApiKey ?? PLACEHOLDER_API_KEY,
     baseURL: config.openaiBaseUrl,

@@ -56,6 +56,16 @@ export function knowledge(ctx: TestContext, key: TestKey) {
       return response.body as WireArticle;
     },
 
+    /** Assigns the folder to the agent (the junctions route). */
+    async assignToAgent(folderId: string, botId: string): Promise<void> {
+      await ctx
+        .http()
+        .post('/v2/hc-bot-folder-junctions/public')
+        .set(key.header)
+        .send({ junctions: [{ folderId, botId, action: 'ADD' }] })
+        .expect(200);
+    },
+
     publish(id: string, body?: Record<string, unknown>) {
       const request = ctx.http().post(`/v2/hc-articles/${id}/publish/public`).set(key.header);
       return body ? request.send(body) : request;
