@@ -72,7 +72,7 @@ describe('configuration', () => {
   });
 
   it('has one key per environment variable, in camelCase, set or not', () => {
-    expect(Object.keys(loadConfig({}))).toHaveLength(22);
+    expect(Object.keys(loadConfig({}))).toHaveLength(24);
     expect(Object.keys(loadConfig({ DATABASE_URL: 'postgres://db/x', OPENAI_API_KEY: 'sk-x' }))).toEqual(
       expect.arrayContaining([
         'port',
