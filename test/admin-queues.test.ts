@@ -55,6 +55,6 @@ describe('/admin/queues', () => {
     const api = await ctx.http().get('/admin/queues/api/queues').set('authorization', basic('', TOKEN));
     expect(api.status).toBe(200);
     const names = (api.body as { queues: { name: string }[] }).queues.map((queue) => queue.name).sort();
-    expect(names).toEqual(['generate', 'ingest']);
+    expect(names).toEqual(['generate', 'ingest', 'sync', 'sync-schedule']);
   });
 });
