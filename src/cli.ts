@@ -7,6 +7,7 @@ import { createLogger } from './lib/logger.js';
 import { runMigrations } from './lib/migrate.js';
 import { createKeysService, SCOPES, type KeysService, type Scope } from './keys/keys-service.js';
 import { loadConfigOrExit, runRole } from './main.js';
+import { syncCommand } from './sync/sync-cli.js';
 
 const USAGE = `Usage: distill <command>
 
@@ -16,6 +17,8 @@ const USAGE = `Usage: distill <command>
                                              create an API key (printed once, as the last line)
   keys list                                  list API keys (never their secrets)
   keys revoke ID                             revoke an API key
+  sync [--wait] [--add-new] [--url URL]      start a sync run on a running server (key: DISTILL_API_KEY);
+                                             --wait follows it to the end (exit 1 if it failed)
 `;
 
 class UsageError extends Error {}
@@ -95,6 +98,22 @@ async function keysCommand(args: string[]): Promise<void> {
   throw new UsageError(`unknown keys command "${action ?? ''}"`);
 }
 
+function syncOptions(args: string[]) {
+  const { values } = parseArgs({
+    args,
+    options: {
+      wait: { type: 'boolean', default: false },
+      'add-new': { type: 'boolean', default: false },
+      url: { type: 'string' },
+    },
+  });
+  const key = process.env.DISTILL_API_KEY;
+  if (!key) throw new UsageError('sync needs an API key with the write scope in DISTILL_API_KEY');
+  const url = values.url ?? `http://127.0.0.1:${process.env.PORT ?? '3000'}`;
+  if (!URL.canParse(url)) throw new UsageError(`--url must be a URL (got "${url}")`);
+  return { url, key, wait: values.wait, addNew: values['add-new'] };
+}
+
 export async function runCli(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
   try {
@@ -115,6 +134,9 @@ export async function runCli(argv: string[]): Promise<void> {
       }
       case 'keys':
         await keysCommand(args);
+        return;
+      case 'sync':
+        process.exitCode = await syncCommand(syncOptions(args));
         return;
       case undefined:
       case 'help':

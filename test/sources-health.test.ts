@@ -6,7 +6,7 @@ import type { TestContext, TestKey } from './helpers/app.js';
 import { htmlPage, type Fixture } from './helpers/fixture-server.js';
 import {
   ingestOne,
-  insertBareArticle,
+  linkToNewArticle,
   refresh,
   startIngestTestApp,
   stopIngestTestApp,
@@ -30,14 +30,8 @@ const LONG = [
 const full = (extra = '') => ({ body: htmlPage('Shipping', LONG.join('\n') + extra) });
 const loginWall = { body: htmlPage('Sign in', '<p>Please sign in to continue.</p>') };
 
-async function linkToArticle(key: TestKey, source: WireSource): Promise<string> {
-  const { id } = await insertBareArticle(ctx, key, { article: 'Shipping', folder: `F ${source.id}` });
-  await ctx.deps.pool.query(
-    'UPDATE sources SET linked_knowledge_id = $2, saved_hash = content_hash WHERE id = $1',
-    [source.id, id],
-  );
-  return id;
-}
+const linkToArticle = (key: TestKey, source: WireSource) =>
+  linkToNewArticle(ctx, key, source.id, `F ${source.id}`);
 
 async function list(key: TestKey, query: string): Promise<string[]> {
   const response = await ctx.http().get(`/v2/documents/public?${query}`).set(key.header);

@@ -6,7 +6,7 @@ import { startTestApp, type TestContext, type TestKey } from './helpers/app.js';
 import { startFakeOpenAI, type FakeOpenAI } from './helpers/fake-openai.js';
 import { htmlPage, startFixtureServer, type Fixture } from './helpers/fixture-server.js';
 import { createIsolatedDatabase } from './helpers/isolated-database.js';
-import { ingestOne, insertBareArticle } from './helpers/sources.js';
+import { ingestOne, linkToNewArticle } from './helpers/sources.js';
 import { startWorkerProcess, type WorkerProcess } from './helpers/worker-process.js';
 import type { SyncRun } from '../src/sync/sync-schemas.js';
 
@@ -51,11 +51,7 @@ async function linkedPages(key: TestKey, prefix: string, count: number): Promise
   for (let i = 0; i < count; i += 1) {
     site.setPage(`${prefix}/${i}`, { body: page(`topic ${i}`, 1) });
     const source = await ingestOne(ctx, key, site.url(`${prefix}/${i}`));
-    const { id } = await insertBareArticle(ctx, key, { article: `Topic ${i}`, folder: `${prefix} ${i}` });
-    await ctx.deps.pool.query(
-      'UPDATE sources SET linked_knowledge_id = $2, saved_hash = content_hash WHERE id = $1',
-      [source.id, id],
-    );
+    await linkToNewArticle(ctx, key, source.id, `${prefix} ${i}`);
     ids.push(source.id);
   }
   return ids;

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestContext, TestKey } from './helpers/app.js';
 import { htmlPage, type Fixture } from './helpers/fixture-server.js';
-import { ingestOne, insertBareArticle, startIngestTestApp, stopIngestTestApp } from './helpers/sources.js';
+import { ingestOne, linkToNewArticle, startIngestTestApp, stopIngestTestApp } from './helpers/sources.js';
 import type { SyncRun } from '../src/sync/sync-schemas.js';
 
 let ctx: TestContext;
@@ -27,11 +27,7 @@ async function sitePages(key: TestKey, prefix: string, count: number, linked: nu
     site.setPage(`${prefix}/${i}`, { body: page(`topic ${i}`, 1) });
     const source = await ingestOne(ctx, key, site.url(`${prefix}/${i}`));
     if (i < linked) {
-      const { id } = await insertBareArticle(ctx, key, { article: `Topic ${i}`, folder: `${prefix} ${i}` });
-      await ctx.deps.pool.query(
-        'UPDATE sources SET linked_knowledge_id = $2, saved_hash = content_hash WHERE id = $1',
-        [source.id, id],
-      );
+      await linkToNewArticle(ctx, key, source.id, `${prefix} ${i}`);
     }
     ids.push(source.id);
   }

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestContext, TestKey } from './helpers/app.js';
 import { htmlPage, type Fixture } from './helpers/fixture-server.js';
-import { ingestOne, insertBareArticle, startIngestTestApp, stopIngestTestApp } from './helpers/sources.js';
+import { ingestOne, linkToNewArticle, startIngestTestApp, stopIngestTestApp } from './helpers/sources.js';
 
 let ctx: TestContext;
 let site: Fixture;
@@ -27,11 +27,7 @@ async function put(key: TestKey, name: string, body: object) {
 async function linkedPage(key: TestKey, path: string): Promise<string> {
   site.setPage(path, { body: page(1) });
   const source = await ingestOne(ctx, key, site.url(path));
-  const { id } = await insertBareArticle(ctx, key, { article: 'Returns', folder: `Returns ${path}` });
-  await ctx.deps.pool.query(
-    'UPDATE sources SET linked_knowledge_id = $2, saved_hash = content_hash WHERE id = $1',
-    [source.id, id],
-  );
+  await linkToNewArticle(ctx, key, source.id, `Returns ${path}`);
   return source.id;
 }
 

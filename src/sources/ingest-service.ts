@@ -14,7 +14,7 @@ import { createSourceHealth, suspectReason, type HeldContent } from './source-he
 import { createSourcesRepo, type FetchTarget, type SourceRow } from './sources-repo.js';
 
 /** What a fetch stores: the extracted page, cut to the size limits (the notice says what was cut). */
-type StoredContent = HeldContent & { breadcrumb: string[]; notice: string };
+type StoredContent = HeldContent & { notice: string };
 
 export type IngestOutcome = 'stored' | 'unchanged' | 'not-modified' | 'suspect' | 'skipped';
 
@@ -129,11 +129,11 @@ export function createIngestService(
 
   /**
    * Stores fetched content under the change rule; true when the content changed. Content a suspect
-   * refresh held back carries no breadcrumb or size notice: the source keeps its breadcrumb.
+   * refresh held back carries no size notice.
    */
   async function storeWithChangeRule(
     current: SourceRow,
-    content: HeldContent & Partial<Pick<StoredContent, 'breadcrumb' | 'notice'>>,
+    content: HeldContent & Partial<Pick<StoredContent, 'notice'>>,
     tx: Queryable,
   ): Promise<boolean> {
     const next = applyChangeRule(current, content);
@@ -141,7 +141,6 @@ export function createIngestService(
       current.workspaceId,
       current.id,
       {
-        breadcrumb: current.breadcrumb,
         notice: '',
         ...content,
         paragraphs: next.paragraphs,

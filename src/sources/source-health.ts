@@ -5,7 +5,7 @@ import type { PoolClient, Queryable } from '../lib/db.js';
 import { AppError } from '../lib/errors.js';
 import type { ArticlesService } from '../knowledge/articles-service.js';
 import { emitEvent } from '../webhooks/events.js';
-import type { SourceRow } from './sources-repo.js';
+import type { NewContent, SourceRow } from './sources-repo.js';
 
 /** More than this share of the text lost in one refresh is treated as breakage, not an edit. */
 export const MAX_SHRINK = 0.6;
@@ -34,14 +34,8 @@ export function suspectReason(
   return null;
 }
 
-export interface HeldContent {
-  title: string;
-  mimeType: string;
-  paragraphs: string[];
-  contentHash: string;
-  etag: string | null;
-  lastModified: string | null;
-}
+/** The content a suspect refresh held back: what a normal refresh would have stored. */
+export type HeldContent = NewContent;
 
 export function createSourceHealth(db: Queryable, articles: Pick<ArticlesService, 'forkDraft'>) {
   return {

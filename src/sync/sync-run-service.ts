@@ -72,6 +72,10 @@ export function createSyncRunService(deps: SyncRunDeps) {
         await repo.advance(run.id, 'GENERATE', { counts: { ...counts, unchanged } });
         return;
       }
+      // Progress for readers (the CLI's bar) while the refresh runs.
+      await repo.advance(run.id, 'WAIT_REFRESH', {
+        counts: { refreshed: outcome.refreshed, failed: outcome.failed },
+      });
       await pause(signal);
     }
   }

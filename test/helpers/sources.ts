@@ -93,3 +93,18 @@ export async function refresh(ctx: TestContext, key: TestKey, id: string): Promi
   expect(response.status, JSON.stringify(response.body)).toBe(200);
   return waitForIngest(ctx, key, id);
 }
+
+/** Links a source to a new bare live article, saved from the source's current content (so `changed` is false). */
+export async function linkToNewArticle(
+  ctx: TestContext,
+  key: TestKey,
+  sourceId: string,
+  folder: string,
+): Promise<string> {
+  const { id } = await insertBareArticle(ctx, key, { article: `Article of ${folder}`, folder });
+  await ctx.deps.pool.query(
+    'UPDATE sources SET linked_knowledge_id = $2, saved_hash = content_hash WHERE id = $1',
+    [sourceId, id],
+  );
+  return id;
+}
