@@ -78,10 +78,12 @@ export function createSourceHealth(db: Queryable, articles: Pick<ArticlesService
     },
 
     /** The content a suspect refresh held back, or undefined when the source is not suspect. */
+    /** The held-back content; its breadcrumb is the source's current one (a hold keeps none of its own). */
     async held(workspaceId: string, id: string, tx: Queryable): Promise<HeldContent | undefined> {
       const { rows } = await tx.query<HeldContent & { suspect: string | null }>(
         `SELECT suspect, held_title AS title, held_mime_type AS "mimeType", held_paragraphs AS paragraphs,
-           held_hash AS "contentHash", held_etag AS etag, held_last_modified AS "lastModified"
+           held_hash AS "contentHash", held_etag AS etag, held_last_modified AS "lastModified",
+           breadcrumb
          FROM sources WHERE workspace_id = $1 AND id = $2`,
         [workspaceId, id],
       );

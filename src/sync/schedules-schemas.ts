@@ -10,7 +10,7 @@ export const ScheduleParamsSchema = z.object({
     .regex(/^[A-Za-z0-9_.-]{1,100}$/, { error: 'must be 1–100 letters, digits, ".", "_" or "-"' }),
 });
 
-export const DocumentFilterSchema = z.object({
+export const DocumentFilterSchema = z.strictObject({
   source: z.enum(SOURCE_TYPES).optional().describe('default web'),
   url: z.string().max(2048).optional().describe('case-insensitive substring of originalUrl'),
 });

@@ -9,7 +9,7 @@ export type SyncStatus = (typeof SYNC_STATUSES)[number];
 /** What a sync run generates with when restrictedOps is omitted: only updates of existing knowledge. */
 export const DEFAULT_SYNC_OPS = ['UPDATE_ARTICLE', 'DO_NOTHING'] as const;
 
-export const SyncParamsSchema = z.object({
+export const SyncParamsSchema = z.strictObject({
   documentIds: IdArray.optional().describe('default: every web source of the workspace'),
   restrictedOps: z
     .array(z.enum(OPERATIONS))

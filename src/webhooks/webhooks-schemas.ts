@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Timestamp, Uuid } from '../http/schemas.js';
 import { EVENT_TYPES } from './events.js';
 
-export const CreateWebhookBodySchema = z.object({
+export const CreateWebhookBodySchema = z.strictObject({
   url: z.string().min(1).max(2_000),
   events: z
     .array(z.string())
