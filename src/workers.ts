@@ -1,5 +1,5 @@
 // The worker role: every queue's job definition (lib/jobs/define-job.ts) run in this process at
-// WORKER_CONCURRENCY, plus the reconciler that re-adds jobs Redis lost (DESIGN.md §1). SIGTERM drains
+// WORKER_CONCURRENCY, plus the reconciler that re-adds jobs Redis lost (docs/architecture.md §1). SIGTERM drains
 // in-flight jobs for at most SHUTDOWN_GRACE_MS, then aborts them (their AbortSignal) and leaves them to
 // the stalled-job check.
 import type { Deps } from './deps.js';

@@ -1,4 +1,4 @@
-// One attempt of a knowledge job (DESIGN.md §4), the same contract as ingest-service.run: the job
+// One attempt of a knowledge job (docs/architecture.md §4), the same contract as ingest-service.run: the job
 // framework (lib/jobs/define-job.ts) has started the row and hands it over; run loads what the job
 // decides on, asks the writer (or reuses an earlier decision), and writes the outcome and the job's
 // COMPLETED in one transaction. Failures are thrown — JobError, or the features' own errors that

@@ -1,4 +1,4 @@
-// The `sync-schedule` queue (STYLE.md rule 6): BullMQ's job schedulers add one tick job per cron tick;
+// The `sync-schedule` queue: BullMQ's job schedulers add one tick job per cron tick;
 // this worker turns a tick into a sync run (schedules-service.ts tick). It is not a job-framework
 // definition: a tick has no row of its own — the run it starts does, and the run is the durable part.
 import type { Worker } from 'bullmq';

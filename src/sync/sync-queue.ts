@@ -1,4 +1,4 @@
-// The `sync` queue (STYLE.md rule 6): its payload (IDs only), its definition on the job framework
+// The `sync` queue: its payload (IDs only), its definition on the job framework
 // (lib/jobs/define-job.ts) and its enqueue helper (BullMQ job id = sync_runs row id).
 import type { Queue } from 'bullmq';
 import { z } from 'zod';

@@ -1,4 +1,4 @@
-// The `webhooks` queue (STYLE.md rule 6): one job per delivery row (BullMQ job id = webhook_deliveries id),
+// The `webhooks` queue: one job per delivery row (BullMQ job id = webhook_deliveries id),
 // defined on the job framework (lib/jobs/define-job.ts). Retries are BullMQ's exponential backoff.
 import { z } from 'zod';
 import { defineJob } from '../lib/jobs/define-job.js';

@@ -1,5 +1,5 @@
 // The shape of a decision, twice: as the strict JSON schema the model must follow (enums of what is
-// allowed and what exists, DESIGN.md §4), and as a validator that re-checks every answer, because a
+// allowed and what exists, docs/architecture.md §4), and as a validator that re-checks every answer, because a
 // model or a non-strict OpenAI-compatible server may ignore the schema. A hallucinated ID never passes.
 import { z } from 'zod';
 import { ArticleContentShapeSchema } from '../lib/article-content.js';
@@ -31,7 +31,7 @@ const ArticleFieldsSchema = z.object({
   escalation: z.boolean().describe('True only when the source says such requests must be handed to a human.'),
 });
 
-/** Operations the request allows; an empty list means all, as in API.md §4 (`restrictedOps`). */
+/** Operations the request allows; an empty list means all, as in docs/api.md §4 (`restrictedOps`). */
 export function allowedOperationsOf(request: Pick<DecisionRequest, 'allowedOperations'>): Operation[] {
   return allowedOperations(request.allowedOperations);
 }

@@ -1,4 +1,4 @@
-// Shapes of the review routes (API.md §7: batches, the review queue), from the server's schemas.
+// Shapes of the review routes (docs/api.md §7: batches, the review queue), from the server's schemas.
 import type { ReviewQueueQuery } from '../../../src/knowledge/articles-schemas.js';
 import type { ArticleDiff } from './types.js';
 

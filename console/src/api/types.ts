@@ -20,7 +20,7 @@ import type { ArticleContent as ServerArticleContent } from '../../../src/knowle
 
 export type ArticleContent = ServerArticleContent;
 
-/** The API's error body (API.md §1). */
+/** The API's error body (docs/api.md §1). */
 export interface ErrorBody {
   statusCode: number;
   error: string;

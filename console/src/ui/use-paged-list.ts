@@ -6,7 +6,7 @@ export interface Page<T> {
 }
 
 /**
- * A cursor-paged list (API.md §1 paging: the cursor is the last item's id): `load()` reads the first
+ * A cursor-paged list (docs/api.md §1 paging: the cursor is the last item's id): `load()` reads the first
  * page again, `loadMore()` appends the next one; the last failure is kept to show where the list is.
  */
 export function usePagedList<T extends { id: string }>(fetchPage: (cursor?: string) => Promise<Page<T>>) {

@@ -1,4 +1,4 @@
-// Page → title + paragraphs (DESIGN.md §3). HTML: the site's chrome and widgets go first (page-chrome.ts),
+// Page → title + paragraphs (docs/architecture.md §3). HTML: the site's chrome and widgets go first (page-chrome.ts),
 // then Readability (Firefox Reader View's algorithm) on a linkedom DOM finds the main content; each block
 // of it (heading, paragraph, whole list, code block, table, quote) becomes one markdown paragraph via
 // turndown, with absolute links. Markdown and plain text pass through, split on blank lines.

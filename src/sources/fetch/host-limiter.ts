@@ -1,5 +1,5 @@
 // Per-host politeness: at most `max` requests at once to one host from this process, whatever the
-// worker concurrency (DESIGN.md §3). A small keyed semaphore; waiters give up when their signal aborts.
+// worker concurrency (docs/architecture.md §3). A small keyed semaphore; waiters give up when their signal aborts.
 
 export interface KeyedLimiter {
   run<T>(key: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T>;

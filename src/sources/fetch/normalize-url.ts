@@ -1,4 +1,4 @@
-// Web URLs as identities: a source's externalId is its normalized URL (API.md §3).
+// Web URLs as identities: a source's externalId is its normalized URL (docs/api.md §3).
 
 /** Parses a user-supplied web URL: http or https, no credentials. Undefined when it is not one. */
 export function parseWebUrl(input: string): URL | undefined {

@@ -1,4 +1,4 @@
-// SSRF-safe HTTP GET (DESIGN.md §3, ../../../../shared/notes/reliability-performance.md §4):
+// SSRF-safe HTTP GET (docs/architecture.md §3):
 // - http/https only; the address actually connected to is checked inside the socket's DNS lookup (no
 //   separate resolve-then-connect gap for DNS rebinding), IP-literal hosts before any socket is opened;
 // - redirects followed by hand, every hop re-checked (scheme, address, and the caller's hook, e.g. robots);
