@@ -48,21 +48,36 @@ const schedule: SyncSchedule = {
   timezone: 'Europe/Berlin',
   nextRunAt: '2026-12-02T05:00:00.000Z',
   lastRunId: run.id,
+  skippedRuns: 0,
+  lastSkippedAt: null,
+  documentFilter: null,
+  restrictedOps: null,
+  isDraft: true,
+  instructions: null,
+  botId: null,
+  createdAt: '2026-12-01T00:00:00.000Z',
+  updatedAt: '2026-12-01T00:00:00.000Z',
 };
 const webhook: Webhook = {
   id: '33333333-3333-4333-8333-333333333333',
   url: 'https://hooks.example.com/distill',
   events: ['sync.completed'],
+  description: '',
   createdAt: '2026-12-01T00:00:00.000Z',
+  disabledAt: null,
 };
 const delivery: WebhookDelivery = {
   id: '44444444-4444-4444-8444-444444444444',
+  eventId: '55555555-5555-4555-8555-555555555555',
   eventType: 'sync.completed',
   status: 'FAILED',
   attempts: 9,
   responseCode: 500,
+  error: 'the receiver answered 500',
   nextRetryAt: null,
+  manual: false,
   createdAt: '2026-12-01T06:01:00.000Z',
+  completedAt: '2026-12-01T06:01:00.000Z',
 };
 
 function fakeClient(overrides: Partial<Record<keyof ApiClient, unknown>> = {}) {

@@ -1,68 +1,32 @@
-// Shapes of the sync, schedule and webhook routes and of the source-health fields (docs/api.md, "Review,
-// batches, sync and webhooks"). The server's schemas for them are not on this branch yet, so they are
-// written out here from the contract; every field the contract marks as added later is optional.
-import type { Operation } from './types.js';
+// Shapes of the sync, schedule and webhook routes and of the source-health fields, from the server's own
+// schemas (docs/api.md §7), so the console and the server cannot drift. The lists the console renders
+// (statuses, event types) are written out once here and checked against the server's with `satisfies`.
+import type { SyncRun, SyncParams, SyncStatus } from '../../../src/sync/sync-schemas.js';
+import type { Schedule, ScheduleBody as ServerScheduleBody } from '../../../src/sync/schedules-schemas.js';
+import type { EventType } from '../../../src/webhooks/events.js';
+import type { CreateWebhookBody, Delivery, Webhook } from '../../../src/webhooks/webhooks-schemas.js';
+import type { Source } from '../../../src/sources/sources-schemas.js';
 
-/** Source health (ext fields on the Source object); absent on servers that do not report it. */
-export interface SourceHealth {
-  gone?: boolean;
-  suspect?: string | null;
-}
+/** Source health (ext fields on the Source object); optional so that older servers render too. */
+export type SourceHealth = Partial<Pick<Source, 'gone' | 'suspect'>>;
 
-export const SYNC_RUN_STATUSES = ['PENDING', 'REFRESHING', 'GENERATING', 'COMPLETED', 'FAILED'] as const;
-export type SyncRunStatus = (typeof SYNC_RUN_STATUSES)[number];
+export const SYNC_RUN_STATUSES = [
+  'PENDING',
+  'REFRESHING',
+  'GENERATING',
+  'COMPLETED',
+  'FAILED',
+] as const satisfies readonly SyncStatus[];
+export type SyncRunStatus = SyncStatus;
+export type { SyncRun };
+export type SyncRunCounts = SyncRun['counts'];
 
-export interface SyncRunCounts {
-  sources: number;
-  refreshed: number;
-  unchanged: number;
-  changed: number;
-  failed: number;
-  gone: number;
-  suspect: number;
-  jobs: number;
-  drafts: number;
-}
-
-export interface SyncRun {
-  id: string;
-  status: SyncRunStatus;
-  createdAt: string;
-  completedAt: string | null;
-  scheduleName: string | null;
-  batchId: string | null;
-  counts: SyncRunCounts;
-  error: string | null;
-}
-
-export interface SyncOptions {
-  restrictedOps?: Operation[];
-  isDraft?: boolean;
-  instructions?: string;
-  botId?: string;
-}
-
-export interface SyncBody extends SyncOptions {
-  documentIds?: string[];
-}
-
-export interface DocumentFilter {
-  source?: string;
-  url?: string;
-}
-
-export interface ScheduleBody extends SyncOptions {
-  cron: string;
-  timezone?: string;
-  documentFilter?: DocumentFilter;
-}
-
-export interface SyncSchedule extends ScheduleBody {
-  name: string;
-  timezone: string;
-  nextRunAt: string | null;
-  lastRunId: string | null;
-}
+/** What a sync or a schedule may set; every field optional on the wire (defaults apply). */
+export type SyncOptions = Partial<Pick<SyncParams, 'restrictedOps' | 'isDraft' | 'instructions' | 'botId'>>;
+export type SyncBody = Partial<SyncParams>;
+export type ScheduleBody = Partial<ServerScheduleBody> & Pick<ServerScheduleBody, 'cron'>;
+export type DocumentFilter = NonNullable<ServerScheduleBody['documentFilter']>;
+export type SyncSchedule = Schedule;
 
 export const WEBHOOK_EVENTS = [
   'source.changed',
@@ -74,36 +38,10 @@ export const WEBHOOK_EVENTS = [
   'sync.completed',
   'draft.created',
   'article.published',
-] as const;
-export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
-
-export interface WebhookBody {
-  url: string;
-  events: WebhookEvent[];
-  description?: string;
-}
-
-export interface Webhook {
-  id: string;
-  url: string;
-  events: WebhookEvent[];
-  description?: string;
-  createdAt: string;
-  disabledAt?: string | null;
-}
-
-export interface CreatedWebhook extends Webhook {
-  /** whsec_…: shown only in the create answer */
-  secret: string;
-}
-
-export interface WebhookDelivery {
-  id: string;
-  eventType?: WebhookEvent;
-  status: string;
-  attempts: number;
-  responseCode: number | null;
-  nextRetryAt: string | null;
-  error?: string | null;
-  createdAt: string;
-}
+] as const satisfies readonly EventType[];
+export type WebhookEvent = EventType;
+export type WebhookBody = Pick<CreateWebhookBody, 'url' | 'events'> &
+  Partial<Pick<CreateWebhookBody, 'description'>>;
+export type { Webhook };
+export type CreatedWebhook = Webhook & { secret: string };
+export type WebhookDelivery = Delivery;
