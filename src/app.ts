@@ -31,6 +31,7 @@ import { foldersRoutes } from './knowledge/folders-routes.js';
 import { treeRoutes } from './knowledge/tree-routes.js';
 import { batchesRoutes } from './generation/batches-routes.js';
 import { generationRoutes } from './generation/generation-routes.js';
+import { createStreamSlots } from './generation/job-events-limits.js';
 import { sourcesRoutes } from './sources/sources-routes.js';
 import { schedulesRoutes } from './sync/schedules-routes.js';
 import { syncRoutes } from './sync/sync-routes.js';
@@ -125,14 +126,14 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ap
   await app.register(foldersRoutes(deps.folders));
   await app.register(articlesRoutes(deps.articles));
   await app.register(treeRoutes(deps.tree));
-  await app.register(
-    generationRoutes(deps.generation, deps.jobEvents, deps.treeScaffold, {
-      perKey: deps.config.sseMaxStreamsPerKey,
-      total: deps.config.sseMaxStreams,
-      maxLifetimeMs: deps.config.sseMaxStreamMs,
-    }),
-  );
-  await app.register(batchesRoutes(deps.batches, deps.jobEvents));
+  // Every event stream (jobs and batches) counts against one budget per key and per process.
+  const streamSlots = createStreamSlots({
+    perKey: deps.config.sseMaxStreamsPerKey,
+    total: deps.config.sseMaxStreams,
+    maxLifetimeMs: deps.config.sseMaxStreamMs,
+  });
+  await app.register(generationRoutes(deps.generation, deps.jobEvents, deps.treeScaffold, streamSlots));
+  await app.register(batchesRoutes(deps.batches, deps.jobEvents, streamSlots));
   await app.register(sourcesRoutes(deps.sources, deps.ingest));
   await app.register(keysRoutes());
   await app.register(consoleRoutes());

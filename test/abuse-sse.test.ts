@@ -81,6 +81,40 @@ describe('job event streams', () => {
     for (const stream of [...streams.mine, streams.firstOfB]) stream.close();
   });
 
+  it('counts batch event streams against the same per-key budget as job event streams', async () => {
+    const key = await ctx.createKey();
+    const source = await insertSource(ctx, key, { title: 'Refunds', paragraphs: ['Refunds take 5 days.'] });
+    const bulk = await ctx
+      .http()
+      .post('/v2/knowledge/public/bulk')
+      .set(key.header)
+      .send({ origin: 'sources', documentIds: [source] });
+    expect(bulk.status).toBe(200);
+    const jobId = (bulk.body as { jobs: { backgroundJobId: string }[] }).jobs[0]!.backgroundJobId;
+    const openBatch = async () => {
+      const controller = new AbortController();
+      const response = await fetch(`${baseUrl}/v2/knowledge/public/batches/${bulk.body.batchId}/events`, {
+        headers: key.header,
+        signal: controller.signal,
+      });
+      const body = response.status === 200 ? '' : await response.text();
+      return { status: response.status, body, close: () => controller.abort() };
+    };
+    const jobs = [await open(key, jobId), await open(key, jobId)];
+    const refused = await openBatch();
+    expect(refused.status).toBe(429);
+    expect(JSON.parse(refused.body)).toMatchObject({ code: 'RATE_LIMITED' });
+    jobs[0]!.close();
+    await expect
+      .poll(async () => {
+        const batch = await openBatch();
+        batch.close();
+        return batch.status;
+      })
+      .toBe(200);
+    jobs[1]!.close();
+  });
+
   it('ends a stream after its lifetime without "done", and a reconnect with Last-Event-ID resumes', async () => {
     const key = await ctx.createKey();
     const jobId = await pendingJob(key);

@@ -6,6 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Batch } from './batches-schemas.js';
 import { isBatchFinished, type BatchesService } from './batches-service.js';
 import { batchTopic, type JobEvents } from './job-events.js';
+import type { StreamSlots } from './job-events-limits.js';
 
 const HEARTBEAT_MS = 15_000;
 
@@ -17,11 +18,16 @@ export async function streamBatchEvents(
     events: JobEvents;
     /** Streams open on this server, each with its `end`; the server ends them when it closes. */
     openStreams: Set<() => void>;
+    /** The per-key and per-process budget of open streams, and their lifetime. */
+    slots: StreamSlots;
+    keyId: string;
     workspaceId: string;
     batchId: string;
   },
 ): Promise<void> {
-  const { batches, events, openStreams, workspaceId, batchId } = options;
+  const { batches, events, openStreams, slots, workspaceId, batchId } = options;
+  // 429 naming the limit when the key or the process has its streams open already.
+  const release = slots.acquire(options.keyId);
   let open = false;
   let finished = false;
   let lastSent = '';
@@ -60,20 +66,30 @@ export async function streamBatchEvents(
   };
 
   // Listen before the first read, so no change between the two is missed.
-  const unsubscribe = await events.subscribe(workspaceId, [batchTopic(batchId)], refresh, refresh);
+  const unsubscribe = await events
+    .subscribe(workspaceId, [batchTopic(batchId)], refresh, refresh)
+    .catch((error: unknown) => {
+      release();
+      throw error;
+    });
   let current: Batch;
   try {
     current = await batches.get(workspaceId, batchId);
   } catch (error) {
     unsubscribe();
+    release();
     throw error;
   }
 
   const heartbeat = setInterval(() => reply.raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
+  // Past its lifetime the stream ends without "done": the client reconnects and gets the batch again.
+  const lifetime = setTimeout(() => end(), slots.limits.maxLifetimeMs);
   const stop = () => {
     finished = true;
     clearInterval(heartbeat);
+    clearTimeout(lifetime);
     unsubscribe();
+    release();
     openStreams.delete(end);
   };
   function finish() {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { workspaceOf } from '../http/auth.js';
 import { authErrors, ErrorResponseSchema, IdParamsSchema } from '../http/schemas.js';
 import { streamBatchEvents } from './batch-events-stream.js';
+import { createStreamSlots, SSE_DEFAULTS, type StreamSlots } from './job-events-limits.js';
 import {
   BatchJobListSchema,
   BatchJobsQuerySchema,
@@ -16,7 +17,12 @@ import type { JobEvents } from './job-events.js';
 
 const notFound = { 404: ErrorResponseSchema } as const;
 
-export function batchesRoutes(batches: BatchesService, events: JobEvents): FastifyPluginAsyncZod {
+export function batchesRoutes(
+  batches: BatchesService,
+  events: JobEvents,
+  /** Open event streams, shared with the job event streams. */
+  slots: StreamSlots = createStreamSlots(SSE_DEFAULTS),
+): FastifyPluginAsyncZod {
   return async (app) => {
     // Event streams stay open until their batch finishes; a closing server ends them so it can stop.
     const openStreams = new Set<() => void>();
@@ -99,6 +105,8 @@ export function batchesRoutes(batches: BatchesService, events: JobEvents): Fasti
           batches,
           events,
           openStreams,
+          slots,
+          keyId: request.auth!.keyId,
           workspaceId: workspaceOf(request),
           batchId: request.params.id,
         }),

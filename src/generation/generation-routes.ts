@@ -16,17 +16,17 @@ import { streamJobEvents } from './job-events-stream.js';
 import type { JobEvents } from './job-events.js';
 import { ModelLimitedError } from './model-limiter.js';
 import type { TreeScaffold } from './tree-scaffold.js';
-import { createStreamSlots, SSE_DEFAULTS, type StreamLimits } from './job-events-limits.js';
+import { createStreamSlots, SSE_DEFAULTS, type StreamSlots } from './job-events-limits.js';
 import { z } from 'zod';
 
 export function generationRoutes(
   generation: GenerationService,
   events: JobEvents,
   scaffold: TreeScaffold,
-  streamLimits: StreamLimits = SSE_DEFAULTS,
+  /** Open event streams, shared with the batch event streams (one budget per key and per process). */
+  slots: StreamSlots = createStreamSlots(SSE_DEFAULTS),
 ): FastifyPluginAsyncZod {
   return async (app) => {
-    const slots = createStreamSlots(streamLimits);
     // Event streams stay open until their jobs finish; a closing server ends them so it can stop.
     const openStreams = new Set<() => void>();
     app.addHook('preClose', async () => {
