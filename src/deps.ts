@@ -119,9 +119,12 @@ export function createDeps(
   };
   const metrics = createMetrics({ queues: Object.values(queues), logger });
   const jobsRepo = createJobsRepo(pool);
-  // Publishing a generated draft assigns its folder to the job's bot (see articles-publish.ts).
+  // Publishing a generated draft assigns its folder to the job's bot, and a source-backed draft's publish links
+  // its source to the live article (see articles-publish.ts). `sources` is built below (it deletes linked
+  // articles through this service); the hook runs only once both exist.
   const articles = createArticlesService(pool, {
     botOfGenerationJob: (workspaceId, jobId, tx) => jobsRepo.botOf(workspaceId, jobId, tx),
+    linkSourceToArticle: (workspaceId, save, tx) => sources.linkToArticle(workspaceId, save, tx),
   });
   const writer = createWriter(config, logger);
   const web = createWebClient({ ...options.web, allowPrivateAddresses: config.allowPrivateUrls });

@@ -90,7 +90,10 @@ describe('candidate search', () => {
       body: COMMON.join(' '),
     };
     const direct = await findCandidates(pool, workspaceId, query);
-    expect(await createArticlesService(pool).findCandidates(workspaceId, query)).toEqual(direct);
+    const articles = createArticlesService(pool, {
+      linkSourceToArticle: () => Promise.reject(new Error('nothing is published here')),
+    });
+    expect(await articles.findCandidates(workspaceId, query)).toEqual(direct);
     const folders = createFoldersService(pool);
     expect((await folders.listFolderChoices(workspaceId)).map((choice) => choice.id)).toEqual([folderId]);
     expect(await folders.botFolderIds(workspaceId, randomUUID())).toBeUndefined();

@@ -31,7 +31,7 @@ export interface GenerationRunDeps {
   articles: ArticlesService;
   folders: FoldersService;
   /** The outcome recorded on the job's source (its content comes with the started row). */
-  sources: Pick<SourcesService, 'recordOutcome'>;
+  sources: Pick<SourcesService, 'recordOutcome' | 'linkToArticle'>;
   /** Counts model calls and tokens (distill_model_*). */
   metrics?: Pick<Metrics, 'recordModelCall'>;
 }

@@ -27,7 +27,7 @@ import {
   type Tx,
 } from './articles-store.js';
 
-export { saveSourceBacked, type GenerationDraftInput, type SourceBackedSave } from './articles-publish.js';
+export type { GenerationDraftInput, PublishHooks, SourceBackedSave } from './articles-publish.js';
 export { toArticle, type GenerationFields, type Tx } from './articles-store.js';
 
 export interface NewArticleInput extends ArticleContent {
@@ -40,7 +40,7 @@ export interface NewArticleInput extends ArticleContent {
   generation?: GenerationFields;
 }
 
-export function createArticlesService(pool: Pool, hooks: PublishHooks = {}) {
+export function createArticlesService(pool: Pool, hooks: PublishHooks) {
   const store = createArticlesStore(pool);
   const { repo, folders, inTransaction, requireArticle, requireEditable, requireFolder, requireLive } = store;
 

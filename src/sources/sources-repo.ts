@@ -96,6 +96,15 @@ export interface DeletedSource {
   linkedKnowledgeId: string | null;
 }
 
+/** The source-backed save's answer (docs/api.md §4, last paragraph). */
+export interface SourceLinkResult {
+  sourceId: string;
+  linkedKnowledgeId: string;
+  /** True when `changed` was cleared and `saved_hash` set; false when the source changed again since. */
+  saved: boolean;
+  changed: boolean;
+}
+
 /** What a knowledge job reads of its source. */
 export interface SourceForJob {
   id: string;
@@ -148,6 +157,29 @@ export function createSourcesRepo(db: Queryable) {
         values: [workspaceId, id, outcome.operation, outcome.reason],
       });
       return (rowCount ?? 0) > 0;
+    },
+
+    /**
+     * Links the source to the live article; clears `changed` and records `saved_hash` only when the source's
+     * current hash is still the one the article was generated from. One UPDATE: it takes the row lock, so an
+     * ingestion committing a new hash concurrently is either seen (the comparison fails) or waits.
+     */
+    async linkToArticle(
+      workspaceId: string,
+      link: { sourceId: string; liveArticleId: string; sourceHash: string | null },
+      tx: Queryable = db,
+    ): Promise<SourceLinkResult | undefined> {
+      const { rows } = await tx.query<SourceLinkResult>(
+        `UPDATE sources SET linked_knowledge_id = $3,
+           changed = CASE WHEN content_hash = $4::text THEN false ELSE changed END,
+           saved_hash = CASE WHEN content_hash = $4::text THEN $4::text ELSE saved_hash END,
+           updated_at = now()
+         WHERE workspace_id = $1 AND id = $2
+         RETURNING id AS "sourceId", linked_knowledge_id AS "linkedKnowledgeId",
+           content_hash IS NOT DISTINCT FROM $4::text AND $4::text IS NOT NULL AS saved, changed`,
+        [workspaceId, link.sourceId, link.liveArticleId, link.sourceHash],
+      );
+      return rows[0];
     },
 
     async find(workspaceId: string, id: string, tx: Queryable = db): Promise<SourceRow | undefined> {

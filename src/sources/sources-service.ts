@@ -7,7 +7,7 @@ import { AppError, notFound, validationError } from '../lib/errors.js';
 import type { ArticlesService } from '../knowledge/articles-service.js';
 import { seedIndexOf, type DeepCrawler } from './deep-crawl.js';
 import type { IngestEnqueuer, IngestJobData } from './ingest-queue.js';
-import { createSourcesRepo, type SourceRef, type SourceRow } from './sources-repo.js';
+import { createSourcesRepo, type SourceLinkResult, type SourceRef, type SourceRow } from './sources-repo.js';
 import type {
   DeepCrawlBody,
   DeepCrawlResponse,
@@ -140,6 +140,19 @@ export function createSourcesService(
       outcome: { operation: Operation; reason: string },
       tx: Queryable,
     ) => repo.recordOutcome(workspaceId, id, outcome, tx),
+
+    /**
+     * The source-backed save (docs/api.md §4, last paragraph): sets the source's `linkedKnowledgeId` to the live
+     * article and, only when the source's current content hash is still `sourceHash`, clears `changed` and
+     * records `saved_hash = sourceHash`. When the source changed again after the job read it, `changed` is left
+     * as it is. Undefined when the source no longer exists in the workspace. Runs in the caller's transaction,
+     * the one of the live write (a publish, or a generation job's live write).
+     */
+    linkToArticle: (
+      workspaceId: string,
+      link: { sourceId: string; liveArticleId: string; sourceHash: string | null },
+      tx: Queryable,
+    ): Promise<SourceLinkResult | undefined> => repo.linkToArticle(workspaceId, link, tx),
 
     async ingest(workspaceId: string, body: IngestBody): Promise<IngestResponse> {
       const toAdd = body.documentIdsToAdd ?? [];
