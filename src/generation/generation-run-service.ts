@@ -23,10 +23,11 @@ import { emitJobFinished } from '../webhooks/events.js';
 import { applyDecision } from './apply.js';
 import { decide, decisionKey } from './decide.js';
 import type { GeneratePayload } from './generate-queue.js';
-import { createJobsRepo, type JobWork } from './jobs-repo.js';
+import type { JobsRepo, JobWork } from './jobs-repo.js';
 
 export interface GenerationRunDeps {
   pool: Pool;
+  repos: { jobs: JobsRepo };
   writer: Writer;
   articles: ArticlesService;
   folders: FoldersService;
@@ -73,7 +74,7 @@ function textSource(text: string, id: string | null): DecisionSource {
 
 export function createGenerationRunService(deps: GenerationRunDeps) {
   const { pool, writer, articles, folders, sources, metrics } = deps;
-  const jobs = createJobsRepo(pool);
+  const jobs = deps.repos.jobs;
 
   async function loadInput(work: JobWork): Promise<JobInput> {
     if (work.origin !== 'sources')

@@ -11,7 +11,7 @@ import { emitEvent } from '../webhooks/events.js';
 import type { IngestJobData } from './ingest-queue.js';
 import { capParagraphs } from './source-limits.js';
 import { createSourceHealth, suspectReason, type HeldContent } from './source-health.js';
-import { createSourcesRepo, type FetchTarget, type SourceRow } from './sources-repo.js';
+import type { FetchTarget, SourceRow, SourcesRepo } from './sources-repo.js';
 
 /** What a fetch stores: the extracted page, cut to the size limits (the notice says what was cut). */
 type StoredContent = HeldContent & { notice: string };
@@ -61,11 +61,11 @@ function extractOrEmpty(body: Buffer, contentType: string, url: URL, hasContent:
 
 export function createIngestService(
   pool: Pool,
+  repo: SourcesRepo,
   web: WebClient,
   /** A gone page's linked article gets a draft proposing to deactivate it (source-health.ts). */
   articles: Pick<ArticlesService, 'forkDraft'>,
 ) {
-  const repo = createSourcesRepo(pool);
   const health = createSourceHealth(pool, articles);
 
   async function fetchAndStore(

@@ -7,7 +7,7 @@ import { AppError, notFound, validationError } from '../lib/errors.js';
 import type { ArticlesService } from '../knowledge/articles-service.js';
 import { seedIndexOf, type DeepCrawler } from './deep-crawl.js';
 import type { IngestEnqueuer, IngestJobData } from './ingest-queue.js';
-import { createSourcesRepo, type SourceLinkResult, type SourceRef, type SourceRow } from './sources-repo.js';
+import type { SourceLinkResult, SourceRef, SourceRow, SourcesRepo } from './sources-repo.js';
 import type {
   DeepCrawlBody,
   DeepCrawlResponse,
@@ -77,13 +77,12 @@ export function notConnected(field: string, provider: string): AppError {
 
 export function createSourcesService(
   pool: Pool,
+  repo: SourcesRepo,
   enqueuer: IngestEnqueuer,
   crawler: DeepCrawler,
   /** Linked articles are deleted through the knowledge base, which keeps its own rules (the tree's updatedAt). */
   articles: Pick<ArticlesService, 'deleteArticle'>,
 ) {
-  const repo = createSourcesRepo(pool);
-
   /** Why IDs missing from the workspace are refused: 400 naming the unknown ones, else 403 (docs/api.md §1). */
   async function missingError(workspaceId: string, missing: string[], field: string): Promise<AppError> {
     const elsewhere = new Set(await repo.idsInOtherWorkspaces(workspaceId, missing));

@@ -8,12 +8,13 @@ import type { JobAttempt } from '../lib/jobs/define-job.js';
 import { JobError } from '../lib/jobs/job-error.js';
 import type { WebhookSender } from './webhook-sender.js';
 import type { WebhookPayload } from './webhooks-queue.js';
-import { createWebhooksRepo } from './webhooks-repo.js';
+import type { WebhooksRepo } from './webhooks-repo.js';
 
 export const DISABLE_AFTER_MS = 24 * 3_600_000;
 
 export interface WebhookDeliveryDeps {
   pool: Pool;
+  repo: WebhooksRepo;
   sender: WebhookSender;
   /** The queue's wait after failed attempt n (webhooks-queue.ts retryDelayMs with its backoff). */
   retryDelayMs(attempt: number): number;
@@ -25,7 +26,7 @@ export type DeliveryOutcome = 'delivered' | 'gone';
 
 export function createWebhookDelivery(deps: WebhookDeliveryDeps) {
   const { pool, sender } = deps;
-  const repo = createWebhooksRepo(pool);
+  const { repo } = deps;
   const disableAfterMs = deps.disableAfterMs ?? DISABLE_AFTER_MS;
 
   return {
