@@ -66,7 +66,7 @@ export function createIngestService(
   /** A gone page's linked article gets a draft proposing to deactivate it (source-health.ts). */
   articles: Pick<ArticlesService, 'forkDraft'>,
 ) {
-  const health = createSourceHealth(pool, articles);
+  const health = createSourceHealth(repo, articles);
 
   async function fetchAndStore(
     data: IngestJobData,

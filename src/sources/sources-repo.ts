@@ -1,8 +1,9 @@
-// The sources repository (one for the table, built in deps.ts): the reads and writes of the sources API here,
-// what an ingestion writes in source-content-repo.ts, and a source's links to knowledge in
-// source-links-repo.ts; the row types are source-rows.ts.
+// The sources repository (one for the table, built in deps.ts): the reads and writes of the sources API are
+// here; what an ingestion writes is in source-content-repo.ts and source-health-repo.ts, a source's links to
+// knowledge in source-links-repo.ts, and the row types in source-rows.ts.
 import type { Queryable } from '../lib/db.js';
 import { sourceContentQueries } from './source-content-repo.js';
+import { sourceHealthQueries } from './source-health-repo.js';
 import { sourceLinkQueries } from './source-links-repo.js';
 import {
   SOURCE_COLUMNS,
@@ -24,6 +25,7 @@ export function createSourcesRepo(db: Queryable) {
   return {
     ...sourceLinkQueries(db),
     ...sourceContentQueries(db),
+    ...sourceHealthQueries(db),
 
     async find(workspaceId: string, id: string, tx: Queryable = db): Promise<SourceRow | undefined> {
       const { rows } = await tx.query<SourceRow>(
