@@ -11,7 +11,7 @@ import { JobError } from '../lib/jobs/job-error.js';
 import { emitEvent } from './events.js';
 import type { WebhookSender } from './webhook-sender.js';
 import type { WebhookPayload } from './webhooks-queue.js';
-import { createWebhooksRepo } from './webhooks-repo.js';
+import { createWebhooksRepo, type OutgoingDelivery } from './webhooks-repo.js';
 import { toWebhook } from './webhooks-service.js';
 
 export const DISABLE_AFTER_MS = 24 * 3_600_000;
@@ -31,6 +31,30 @@ export function createWebhookDelivery(deps: WebhookDeliveryDeps) {
   const { pool, sender } = deps;
   const repo = createWebhooksRepo(pool);
   const disableAfterMs = deps.disableAfterMs ?? DISABLE_AFTER_MS;
+
+  /** The delivery is done; an endpoint it enables again is announced to itself and its subscribers. */
+  const recordSuccess = (delivery: OutgoingDelivery, responseCode: number) =>
+    withTransaction(pool, async (tx) => {
+      const enabled = await repo.recordSuccess(delivery, responseCode, tx);
+      if (!enabled) return;
+      const data = { ...toWebhook(enabled.endpoint), wasDisabledAt: toIso(enabled.wasDisabledAt) };
+      await emitEvent(tx, delivery.workspaceId, 'webhook.endpoint.enabled', data, {
+        alsoTo: delivery.endpointId,
+      });
+    });
+
+  /** The failed attempt is logged; true when it disabled the endpoint (announced to the others). */
+  const recordFailure = (
+    delivery: OutgoingDelivery,
+    failure: { responseCode: number | null; nextRetryAt: Date | null },
+  ) =>
+    withTransaction(pool, async (tx) => {
+      const disabled = await repo.recordFailure(delivery, { ...failure, disableAfterMs }, tx);
+      // emitEvent skips this endpoint: it is disabled now.
+      if (disabled)
+        await emitEvent(tx, delivery.workspaceId, 'webhook.endpoint.disabled', toWebhook(disabled));
+      return disabled !== undefined;
+    });
 
   return {
     async run(payload: WebhookPayload, attempt: Pick<JobAttempt, 'number' | 'lastAttempt' | 'signal'>) {
@@ -52,17 +76,7 @@ export function createWebhookDelivery(deps: WebhookDeliveryDeps) {
         attempt.signal,
       );
       if (result.error === null) {
-        await withTransaction(pool, async (tx) => {
-          const enabled = await repo.recordSuccess(delivery, result.status, tx);
-          if (enabled)
-            await emitEvent(
-              tx,
-              delivery.workspaceId,
-              'webhook.endpoint.enabled',
-              { ...toWebhook(enabled.endpoint), wasDisabledAt: toIso(enabled.wasDisabledAt) },
-              { alsoTo: delivery.endpointId },
-            );
-        });
+        await recordSuccess(delivery, result.status);
         return 'delivered' satisfies DeliveryOutcome;
       }
       // Stopping: the attempt did not really happen; it runs again after the restart.
@@ -70,15 +84,7 @@ export function createWebhookDelivery(deps: WebhookDeliveryDeps) {
       const nextRetryAt = attempt.lastAttempt
         ? null
         : new Date(Date.now() + deps.retryDelayMs(attempt.number));
-      const disabledNow = await withTransaction(pool, async (tx) => {
-        const failure = { responseCode: result.status, nextRetryAt, disableAfterMs };
-        const disabled = await repo.recordFailure(delivery, failure, tx);
-        // Only to the other endpoints: this one is disabled now, so emitEvent skips it.
-        if (disabled)
-          await emitEvent(tx, delivery.workspaceId, 'webhook.endpoint.disabled', toWebhook(disabled));
-        return disabled !== undefined;
-      });
-      if (disabledNow)
+      if (await recordFailure(delivery, { responseCode: result.status, nextRetryAt }))
         throw JobError.permanent(`${result.error}; the endpoint is now disabled after 24 h of failures`);
       throw JobError.transient(result.error);
     },
