@@ -52,6 +52,7 @@ import { benchCandidatesScale } from './scenarios/candidates-scale.js';
 import { benchIngest } from './scenarios/ingest.js';
 import { benchMemory } from './scenarios/memory.js';
 import { benchModelCalls } from './scenarios/model-calls.js';
+import { benchSyncRun } from './scenarios/sync-run.js';
 import { benchWorkerThroughput, type MonotonicWindow } from './scenarios/worker-throughput.js';
 
 const { values: args } = parseArgs({
@@ -175,6 +176,7 @@ async function main(): Promise<void> {
   const modelCalls = await createWorkspace(ctx, 'bench-model-calls');
   await insertFolder(pool, modelCalls.id, 'Help');
   const ingest = await createWorkspace(ctx, 'bench-ingest');
+  const sync = await createWorkspace(ctx, 'bench-sync');
   await pool.query('VACUUM ANALYZE');
 
   const results: Partial<Results> = {};
@@ -232,6 +234,12 @@ async function main(): Promise<void> {
     const { result, worker, window } = await benchIngest(ctx, ingest);
     if (profileDir) result.profile = summarizeWorkerProfile(worker, window);
     results.ingest = result;
+  }
+  if (want('syncRun')) {
+    log(
+      `syncRun: ${sizes.syncPages} fixture pages generated once, ${sizes.syncChangedPages} changed, one sync run`,
+    );
+    results.syncRun = await benchSyncRun(ctx, sync);
   }
   if (want('candidatesAtScale')) {
     log(

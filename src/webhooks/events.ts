@@ -14,22 +14,28 @@ export const EVENT_TYPES = [
   'sync.completed',
   'draft.created',
   'article.published',
+  // Distill's own, about the endpoints themselves (docs/api.md "Webhooks", Events).
+  'webhook.endpoint.disabled',
+  'webhook.endpoint.enabled',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /**
- * Records `type` for every enabled endpoint of the workspace that subscribes to it (none: nothing is
- * stored). `data` is the object's wire form or its ids, as docs/api.md lists per type.
+ * Records `type` for every enabled endpoint of the workspace that subscribes to it, and for `alsoTo`
+ * whatever it subscribes to (none: nothing is stored). `data` is the object's wire form or its ids, as
+ * docs/api.md lists per type.
  */
 export async function emitEvent(
   tx: Queryable,
   workspaceId: string,
   type: EventType,
   data: Record<string, unknown>,
+  options: { alsoTo?: string } = {},
 ): Promise<void> {
   await tx.query(
     `WITH endpoint AS (
-       SELECT id FROM webhook_endpoints WHERE workspace_id = $1 AND disabled_at IS NULL AND $2 = ANY (events)
+       SELECT id FROM webhook_endpoints
+       WHERE workspace_id = $1 AND ((disabled_at IS NULL AND $2 = ANY (events)) OR id = $4::uuid)
      ), event AS (
        INSERT INTO webhook_events (workspace_id, type, data)
        SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM endpoint)
@@ -37,7 +43,7 @@ export async function emitEvent(
      )
      INSERT INTO webhook_deliveries (workspace_id, endpoint_id, event_id)
      SELECT $1, endpoint.id, event.id FROM endpoint, event`,
-    [workspaceId, type, JSON.stringify(data)],
+    [workspaceId, type, JSON.stringify(data), options.alsoTo ?? null],
   );
 }
 
