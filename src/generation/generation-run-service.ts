@@ -140,7 +140,7 @@ export function createGenerationRunService(deps: GenerationRunDeps) {
         tx,
       );
       if (!completed) return 'finished-already';
-      await emitJobFinished(tx, work.workspaceId, work.id);
+      await emitJobFinished(tx, work.workspaceId, completed);
       return 'skipped';
     });
   }
@@ -267,7 +267,7 @@ export function createGenerationRunService(deps: GenerationRunDeps) {
       tx,
     );
     if (!done) throw FINISHED_ALREADY;
-    await emitJobFinished(tx, work.workspaceId, work.id);
+    await emitJobFinished(tx, work.workspaceId, done);
     return decided.earlier ? 'reused' : 'completed';
   }
 }

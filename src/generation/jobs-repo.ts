@@ -1,6 +1,7 @@
 import { prepared, type Queryable } from '../lib/db.js';
 import type { JobStatus, Operation } from '../lib/operations.js';
 import { sourceForJobColumn, type SourceForJob } from '../sources/sources-repo.js';
+import { FINISHED_JOB_COLUMNS, type FinishedJob } from '../webhooks/events.js';
 import type { Decision, Usage } from '../writers/writer.js';
 
 /** Where a job's text comes from: a stored source, candidate text, or an inbox event (docs/api.md §4). */
@@ -80,22 +81,23 @@ const ADD_USAGE = prepared(
      WHERE id = $1 RETURNING workspace_id)
    INSERT INTO workspace_model_usage (workspace_id, day, tokens)
    SELECT workspace_id, (now() AT TIME ZONE 'UTC')::date, $2::bigint + $3::bigint FROM job
-   ON CONFLICT (workspace_id, day) DO UPDATE SET tokens = workspace_model_usage.tokens + EXCLUDED.tokens`,
+   ON CONFLICT (workspace_id, day, shard) DO UPDATE SET tokens = workspace_model_usage.tokens + EXCLUDED.tokens`,
 );
-// COMPLETED only while IN_PROGRESS (the caller checks the count: 0 = another run finished it), with the
-// usage of the attempt's model calls added in the same statement, to the job and to the workspace's day.
+// COMPLETED only while IN_PROGRESS (no row back = another run finished it), with the usage of the attempt's
+// model calls added in the same statement, to the job and to the workspace's day; returns the job as its
+// webhook events carry it.
 const COMPLETE = prepared(
   `WITH job AS (
      UPDATE knowledge_jobs SET status = 'COMPLETED', operation = $2, reason = $3, article_id = $4, decision = $5,
        decision_key = $6, source_hash_read = $7, reused = $8, skipped = $13, error = NULL, completed_at = now(), updated_at = now(),
        model_calls = model_calls + $9, prompt_tokens = prompt_tokens + $10,
        completion_tokens = completion_tokens + $11, cached_tokens = cached_tokens + $12
-     WHERE id = $1 AND status = 'IN_PROGRESS' RETURNING workspace_id),
+     WHERE id = $1 AND status = 'IN_PROGRESS' RETURNING workspace_id, ${FINISHED_JOB_COLUMNS}),
    day AS (
      INSERT INTO workspace_model_usage (workspace_id, day, tokens)
      SELECT workspace_id, (now() AT TIME ZONE 'UTC')::date, $10::bigint + $11::bigint FROM job WHERE $9 > 0
-     ON CONFLICT (workspace_id, day) DO UPDATE SET tokens = workspace_model_usage.tokens + EXCLUDED.tokens)
-   SELECT 1 FROM job`,
+     ON CONFLICT (workspace_id, day, shard) DO UPDATE SET tokens = workspace_model_usage.tokens + EXCLUDED.tokens)
+   SELECT "jobId", status, "batchId", "documentId", operation, "articleId", error FROM job`,
 );
 const LOCK_RUNNING = prepared('SELECT status FROM knowledge_jobs WHERE id = $1 FOR UPDATE');
 const FIND_REUSABLE = prepared(
@@ -174,7 +176,7 @@ export function createJobsRepo(db: Queryable) {
     },
 
     /**
-     * COMPLETED with the outcome and the usage of `calls` model calls; false (nothing written) when the
+     * COMPLETED with the outcome and the usage of `calls` model calls; undefined (nothing written) when the
      * row is no longer IN_PROGRESS.
      */
     async complete(
@@ -192,8 +194,8 @@ export function createJobsRepo(db: Queryable) {
       },
       usage: { calls: number } & Usage,
       tx: Queryable = db,
-    ): Promise<boolean> {
-      const { rowCount } = await tx.query({
+    ): Promise<FinishedJob | undefined> {
+      const { rows } = await tx.query<FinishedJob>({
         ...COMPLETE,
         values: [
           id,
@@ -211,7 +213,7 @@ export function createJobsRepo(db: Queryable) {
           outcome.skipped ?? false,
         ],
       });
-      return (rowCount ?? 0) > 0;
+      return rows[0];
     },
 
     /**
