@@ -1,7 +1,6 @@
 import { prepared, type Queryable } from '../lib/db.js';
 import type { JobStatus, Operation } from '../lib/operations.js';
 import { sourceForJobColumn, type SourceForJob } from '../sources/sources-repo.js';
-import { FINISHED_JOB_COLUMNS, type FinishedJob } from '../webhooks/events.js';
 import type { Decision, Usage } from '../writers/writer.js';
 
 /** Where a job's text comes from: a stored source, candidate text, or an inbox event (docs/api.md §4). */
@@ -52,6 +51,19 @@ export interface NewJob {
   hcEventId?: string | null;
 }
 
+/** What a completing job writes on its row. */
+export interface JobOutcome {
+  operation: Operation;
+  reason: string;
+  articleId: string | null;
+  /** Null for a skipped job: it made no decision, so none can be reused from it. */
+  decision: Decision | null;
+  decisionKey: string | null;
+  sourceHashRead: string | null;
+  reused: boolean;
+  skipped?: boolean;
+}
+
 export interface JobParams {
   allowedOps: Operation[];
   instructions: string;
@@ -83,21 +95,22 @@ const ADD_USAGE = prepared(
    SELECT workspace_id, (now() AT TIME ZONE 'UTC')::date, $2::bigint + $3::bigint FROM job
    ON CONFLICT (workspace_id, day, shard) DO UPDATE SET tokens = workspace_model_usage.tokens + EXCLUDED.tokens`,
 );
-// COMPLETED only while IN_PROGRESS (no row back = another run finished it), with the usage of the attempt's
-// model calls added in the same statement, to the job and to the workspace's day; returns the job as its
-// webhook events carry it.
+// COMPLETED only while IN_PROGRESS (the caller checks the count: 0 = another run finished it), with the
+// usage of the attempt's model calls added in the same statement, to the job and to the workspace's day.
+// Run it last before COMMIT: the workspace's day row stays locked until then, and the other jobs of the
+// workspace wait for it (migration 0100 spreads the day over 16 rows).
 const COMPLETE = prepared(
   `WITH job AS (
      UPDATE knowledge_jobs SET status = 'COMPLETED', operation = $2, reason = $3, article_id = $4, decision = $5,
        decision_key = $6, source_hash_read = $7, reused = $8, skipped = $13, error = NULL, completed_at = now(), updated_at = now(),
        model_calls = model_calls + $9, prompt_tokens = prompt_tokens + $10,
        completion_tokens = completion_tokens + $11, cached_tokens = cached_tokens + $12
-     WHERE id = $1 AND status = 'IN_PROGRESS' RETURNING workspace_id, ${FINISHED_JOB_COLUMNS}),
+     WHERE id = $1 AND status = 'IN_PROGRESS' RETURNING workspace_id),
    day AS (
      INSERT INTO workspace_model_usage (workspace_id, day, tokens)
      SELECT workspace_id, (now() AT TIME ZONE 'UTC')::date, $10::bigint + $11::bigint FROM job WHERE $9 > 0
      ON CONFLICT (workspace_id, day, shard) DO UPDATE SET tokens = workspace_model_usage.tokens + EXCLUDED.tokens)
-   SELECT "jobId", status, "batchId", "documentId", operation, "articleId", error FROM job`,
+   SELECT 1 FROM job`,
 );
 const LOCK_RUNNING = prepared('SELECT status FROM knowledge_jobs WHERE id = $1 FOR UPDATE');
 const FIND_REUSABLE = prepared(
@@ -176,26 +189,16 @@ export function createJobsRepo(db: Queryable) {
     },
 
     /**
-     * COMPLETED with the outcome and the usage of `calls` model calls; undefined (nothing written) when the
+     * COMPLETED with the outcome and the usage of `calls` model calls; false (nothing written) when the
      * row is no longer IN_PROGRESS.
      */
     async complete(
       id: string,
-      outcome: {
-        operation: Operation;
-        reason: string;
-        articleId: string | null;
-        /** Null for a skipped job: it made no decision, so none can be reused from it. */
-        decision: Decision | null;
-        decisionKey: string | null;
-        sourceHashRead: string | null;
-        reused: boolean;
-        skipped?: boolean;
-      },
+      outcome: JobOutcome,
       usage: { calls: number } & Usage,
       tx: Queryable = db,
-    ): Promise<FinishedJob | undefined> {
-      const { rows } = await tx.query<FinishedJob>({
+    ): Promise<boolean> {
+      const { rowCount } = await tx.query({
         ...COMPLETE,
         values: [
           id,
@@ -213,7 +216,7 @@ export function createJobsRepo(db: Queryable) {
           outcome.skipped ?? false,
         ],
       });
-      return rows[0];
+      return (rowCount ?? 0) > 0;
     },
 
     /**

@@ -61,7 +61,7 @@ export async function emitEvent(
   await insertEvent(tx, workspaceId, type, data, null);
 }
 
-/** A finished job as its webhook events carry it (the completing statement returns it). */
+/** A finished job as its webhook events carry it. */
 export interface FinishedJob {
   jobId: string;
   status: string;
@@ -74,39 +74,41 @@ export interface FinishedJob {
 
 /**
  * A knowledge job reached COMPLETED or FAILED in `tx`: `job.completed` / `job.failed`, and
- * `batch.completed` when it was its batch's last unfinished job. The batch row is locked first, so of two
- * jobs finishing at once the second sees the first's outcome and exactly one of them announces the batch.
- * `job` is the finished row when the caller has it, else its id (read here).
+ * `batch.completed` when it was its batch's last unfinished job (emitJobEvent, then emitBatchIfFinished).
  */
-export async function emitJobFinished(
-  tx: Queryable,
-  workspaceId: string,
-  job: FinishedJob | string,
-): Promise<void> {
-  const finished = typeof job === 'string' ? await readFinishedJob(tx, workspaceId, job) : job;
-  if (!finished || (finished.status !== 'COMPLETED' && finished.status !== 'FAILED')) return;
-  const type = finished.status === 'COMPLETED' ? 'job.completed' : 'job.failed';
-  const batchSubscribed = await insertEvent(tx, workspaceId, type, { ...finished }, 'batch.completed');
-  if (finished.batchId && batchSubscribed) await emitBatchIfFinished(tx, workspaceId, finished.batchId);
-}
-
-async function readFinishedJob(
-  tx: Queryable,
-  workspaceId: string,
-  jobId: string,
-): Promise<FinishedJob | undefined> {
+export async function emitJobFinished(tx: Queryable, workspaceId: string, jobId: string): Promise<void> {
   const { rows } = await tx.query<FinishedJob>(
-    `SELECT ${FINISHED_JOB_COLUMNS} FROM knowledge_jobs WHERE workspace_id = $1 AND id = $2`,
+    `SELECT id AS "jobId", status, batch_id AS "batchId", source_id AS "documentId", operation,
+       article_id AS "articleId", error
+     FROM knowledge_jobs WHERE workspace_id = $1 AND id = $2`,
     [workspaceId, jobId],
   );
-  return rows[0];
+  const job = rows[0];
+  if (!job || (job.status !== 'COMPLETED' && job.status !== 'FAILED')) return;
+  if (await emitJobEvent(tx, workspaceId, job)) await emitBatchIfFinished(tx, workspaceId, job.batchId!);
 }
 
-/** The columns of a FinishedJob, for a SELECT or RETURNING on knowledge_jobs. */
-export const FINISHED_JOB_COLUMNS = `id AS "jobId", status, batch_id AS "batchId", source_id AS "documentId", operation,
-  article_id AS "articleId", error`;
+/**
+ * `job.completed` / `job.failed` for `job`, which is finishing in `tx` (the caller may write its status
+ * after this, in the same transaction). True when its batch's completion may need announcing: it has a
+ * batch and something subscribes to `batch.completed` — then call emitBatchIfFinished once the job's
+ * status is written.
+ */
+export async function emitJobEvent(tx: Queryable, workspaceId: string, job: FinishedJob): Promise<boolean> {
+  const type = job.status === 'COMPLETED' ? 'job.completed' : 'job.failed';
+  const batchSubscribed = await insertEvent(tx, workspaceId, type, { ...job }, 'batch.completed');
+  return job.batchId !== null && batchSubscribed;
+}
 
-async function emitBatchIfFinished(tx: Queryable, workspaceId: string, batchId: string): Promise<void> {
+/**
+ * `batch.completed` when no job of the batch is left unfinished. The batch row is locked first, so of two
+ * jobs finishing at once the second sees the first's outcome and exactly one of them announces the batch.
+ */
+export async function emitBatchIfFinished(
+  tx: Queryable,
+  workspaceId: string,
+  batchId: string,
+): Promise<void> {
   await tx.query('SELECT 1 FROM knowledge_batches WHERE id = $1 FOR UPDATE', [batchId]);
   const { rows: counts } = await tx.query<{ unfinished: number; total: number; failed: number }>(
     `SELECT count(*) FILTER (WHERE status IN ('PENDING', 'IN_PROGRESS'))::int AS unfinished,
