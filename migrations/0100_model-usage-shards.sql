@@ -1,9 +1,10 @@
 -- Up Migration
 -- Every generation job adds its tokens to its workspace's day in the transaction that completes it. With
 -- one row per workspace and day, that row was a hot spot: the concurrent jobs of a bulk run queued on its
--- lock, each until the one before it had committed. A day's tokens are now spread over 16 rows (an insert
--- picks one at random, through the default), and the quota sums them.
-ALTER TABLE workspace_model_usage ADD COLUMN shard smallint NOT NULL DEFAULT floor(random() * 16);
+-- lock, each until the one before it had committed. A day's tokens are now kept per database connection
+-- (the default: the backend's pid): a connection runs one transaction at a time, so no two transactions
+-- wait for the same row. The quota sums a day's rows, one per connection that spent tokens.
+ALTER TABLE workspace_model_usage ADD COLUMN shard integer NOT NULL DEFAULT pg_backend_pid();
 ALTER TABLE workspace_model_usage DROP CONSTRAINT workspace_model_usage_pkey;
 ALTER TABLE workspace_model_usage ADD PRIMARY KEY (workspace_id, day, shard);
 

@@ -142,9 +142,9 @@ export function createGenerationRunService(deps: GenerationRunDeps) {
   }
 
   /**
-   * Writes the job's event, then COMPLETED: that statement also adds the usage to the workspace's day,
-   * whose row stays locked until COMMIT, so it comes last. Throws FINISHED_ALREADY (to roll back) when
-   * another run finished the job.
+   * Writes the job's event (its fields are known here: nothing is read back), then COMPLETED with the
+   * usage, then batch.completed when due. Throws FINISHED_ALREADY (to roll back the event and the draft)
+   * when another run finished the job.
    */
   async function completeRow(
     tx: PoolClient,

@@ -97,8 +97,7 @@ const ADD_USAGE = prepared(
 );
 // COMPLETED only while IN_PROGRESS (the caller checks the count: 0 = another run finished it), with the
 // usage of the attempt's model calls added in the same statement, to the job and to the workspace's day.
-// Run it last before COMMIT: the workspace's day row stays locked until then, and the other jobs of the
-// workspace wait for it (migration 0100 spreads the day over 16 rows).
+// The day's row it updates is this connection's own (migration 0100), so no other job waits for its lock.
 const COMPLETE = prepared(
   `WITH job AS (
      UPDATE knowledge_jobs SET status = 'COMPLETED', operation = $2, reason = $3, article_id = $4, decision = $5,
