@@ -1,7 +1,7 @@
 // Composition root: the connections and services every role shares, wired once, closed once.
 import type { JobsOptions, Queue } from 'bullmq';
 import type { Config } from './config.js';
-import { createPool, type Pool } from './lib/db.js';
+import { createPool, endPool, type Pool } from './lib/db.js';
 import type { Logger } from './lib/logger.js';
 import { createMetrics, type Metrics } from './lib/metrics.js';
 import { closeQueue, createQueue } from './lib/queues.js';
@@ -192,7 +192,7 @@ export function createDeps(
       await web.close();
       await webhooks.close();
       await closeRedis(redis);
-      await pool.end();
+      await endPool(pool);
     },
   };
 }
