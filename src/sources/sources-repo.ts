@@ -84,6 +84,27 @@ export interface NewContent {
   lastModified: string | null;
 }
 
+/** A content write; `notice`: what was cut to fit (source-limits.ts), kept in `error` of a successful source. */
+export type StoredContent = NewContent & { oldParagraphs: string[]; changed: boolean; notice: string };
+
+/** The columns a content write sets, from parameters $3–$12 (contentValues); ingest-repo.ts uses it too. */
+export const CONTENT_SET = `title = $3, mime_type = $4, paragraphs = $5, old_paragraphs = $6,
+  content_hash = $7, etag = $8, last_modified = $9, changed = $10, breadcrumb = $11, success = true,
+  error = $12, fetched_at = now(), updated_at = now()`;
+
+export const contentValues = (content: StoredContent): unknown[] => [
+  content.title,
+  content.mimeType,
+  content.paragraphs,
+  content.oldParagraphs,
+  content.contentHash,
+  content.etag,
+  content.lastModified,
+  content.changed,
+  content.breadcrumb,
+  content.notice,
+];
+
 /** A web source as ingest sees it: whether this call created it, and the state of its latest job. */
 export interface WebSourceRef {
   id: string;
@@ -391,30 +412,14 @@ export function createSourcesRepo(db: Queryable) {
     async storeContent(
       workspaceId: string,
       id: string,
-      /** `notice`: what was cut to fit (source-limits.ts), kept in `error` of a successful source. */
-      content: NewContent & { oldParagraphs: string[]; changed: boolean; notice: string },
+      content: StoredContent,
       tx: Queryable,
     ): Promise<void> {
-      await tx.query(
-        `UPDATE sources SET title = $3, mime_type = $4, paragraphs = $5, old_paragraphs = $6, content_hash = $7,
-           etag = $8, last_modified = $9, changed = $10, breadcrumb = $11, success = true, error = $12, fetched_at = now(),
-           updated_at = now()
-         WHERE workspace_id = $1 AND id = $2`,
-        [
-          workspaceId,
-          id,
-          content.title,
-          content.mimeType,
-          content.paragraphs,
-          content.oldParagraphs,
-          content.contentHash,
-          content.etag,
-          content.lastModified,
-          content.changed,
-          content.breadcrumb,
-          content.notice,
-        ],
-      );
+      await tx.query(`UPDATE sources SET ${CONTENT_SET} WHERE workspace_id = $1 AND id = $2`, [
+        workspaceId,
+        id,
+        ...contentValues(content),
+      ]);
     },
 
     /** 304: nothing changed, so neither does updated_at — unless the source recovers from a failure. */
