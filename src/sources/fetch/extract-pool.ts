@@ -88,6 +88,7 @@ export function createExtractPool(options: { threads?: number } = {}): ExtractPo
       const pending = thread.pending.get(reply.id);
       if (!pending) return;
       thread.pending.delete(reply.id);
+      if (thread.pending.size === 0) thread.worker.unref();
       if (reply.error) pending.reject(toError(reply.error));
       else pending.resolve(reply.result);
     });
@@ -95,7 +96,7 @@ export function createExtractPool(options: { threads?: number } = {}): ExtractPo
     thread.worker.on('exit', (code) => {
       if (threads.includes(thread)) fail(new Error(`the extraction thread exited (code ${code})`));
     });
-    // An idle pool does not keep the process alive; pages in flight are waited for by their jobs.
+    // An idle thread does not keep the process alive; one with pages in flight does (see extract()).
     thread.worker.unref();
     threads.push(thread);
     return thread;
@@ -118,6 +119,7 @@ export function createExtractPool(options: { threads?: number } = {}): ExtractPo
       const bytes = new Uint8Array(body);
       const request: ExtractRequest = { id, body: bytes, contentType, url: url.href };
       return new Promise<Extracted>((resolve, reject) => {
+        if (thread.pending.size === 0) thread.worker.ref();
         thread.pending.set(id, { resolve, reject });
         thread.worker.postMessage(request, [bytes.buffer]);
       });
