@@ -157,8 +157,9 @@ async function main(): Promise<void> {
 
   log('seeding: sources as completed ingestions leave them, folders, live articles');
   const accept = await createWorkspace(ctx, 'bench-accept');
+  // auth lists this workspace's sources: seeded for it too, so `--only auth` lists what the full run lists.
   const acceptSources =
-    want('bulkAccept') || want('memory')
+    want('bulkAccept') || want('memory') || want('auth')
       ? await insertIngestedSources(pool, accept.id, sizes.bulkIds, { tag: 'accept', seed: 1 })
       : [];
   const throughput = await createWorkspace(ctx, 'bench-throughput');

@@ -145,6 +145,7 @@ export function createDeps(
   const generation = createGenerationService({ pool, queue: queues.generate, logger, sources, quotas });
   const batches = createBatchesService({ pool, queue: queues.generate, logger, quotas });
   const sync = createSyncService({ pool, queue: queues.sync, logger, sources });
+  const ingest = createIngestService(pool, web, articles);
 
   return {
     config,
@@ -158,7 +159,7 @@ export function createDeps(
     tree: createTreeService(pool, articles),
     web,
     sources,
-    ingest: createIngestService(pool, web, articles),
+    ingest,
     writer,
     queues,
     generation,
@@ -190,6 +191,7 @@ export function createDeps(
       await keys.close();
       await Promise.all(Object.values(queues).map((queue) => closeQueue(queue, logger)));
       await web.close();
+      await ingest.close();
       await webhooks.close();
       await closeRedis(redis);
       await endPool(pool);
