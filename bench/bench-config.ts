@@ -28,6 +28,9 @@ export interface BenchSizes {
   authRounds: number;
   authSeconds: number;
   authConnections: number;
+  /** syncRun: fixture pages ingested and generated once, and how many of them change before the run. */
+  syncPages: number;
+  syncChangedPages: number;
   /** candidatesAtScale: live articles of the small and the large base, probe pages, timed passes. */
   candidateSmall: number;
   candidateLarge: number;
@@ -51,6 +54,8 @@ export const FULL_SIZES: BenchSizes = {
   authRounds: 3,
   authSeconds: 5,
   authConnections: 1,
+  syncPages: 200,
+  syncChangedPages: 20,
   candidateSmall: 300,
   candidateLarge: 50_000,
   candidateProbes: 60,
@@ -73,6 +78,8 @@ export const QUICK_SIZES: BenchSizes = {
   authRounds: 1,
   authSeconds: 1,
   authConnections: 1,
+  syncPages: 40,
+  syncChangedPages: 4,
   candidateSmall: 300,
   candidateLarge: 3_000,
   candidateProbes: 20,

@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import type { KeysService } from '../src/keys/keys-service.js';
 import type { BenchSizes } from './bench-config.js';
+import { callJson } from './bench-http.js';
 import { waitFor } from './bench-infra.js';
 import {
   cpuProfileFlags,
@@ -126,4 +127,24 @@ export async function linkedIngestJobs(ctx: BenchContext, sourceIds: string[]): 
   if (rows.length !== sourceIds.length)
     throw new Error(`only ${rows.length} of ${sourceIds.length} sources have an ingestion job`);
   return rows.map((row) => row.id);
+}
+
+/** Adds the URLs as web sources through the route and waits for their ingestion; fails if any failed. */
+export async function ingestUrls(
+  ctx: BenchContext,
+  workspace: Workspace,
+  urls: string[],
+  worker: Child,
+  timeoutMs: number,
+): Promise<string[]> {
+  const ingested = await callJson<{ addedDocumentIds: string[] }>(`${ctx.api.url}/v2/documents/public`, {
+    method: 'POST',
+    headers: workspace.headers,
+    body: { source: 'web', documentIdsToAdd: urls },
+  });
+  const sourceIds = ingested.addedDocumentIds;
+  const jobIds = await linkedIngestJobs(ctx, sourceIds);
+  const tally = await waitForJobs(ctx, 'ingest_jobs', jobIds, timeoutMs, [worker]);
+  if (tally.failed > 0) throw new Error(`${tally.failed} of ${urls.length} pages failed to ingest`);
+  return sourceIds;
 }

@@ -7,6 +7,7 @@ import type { CandidatesScaleResult } from './scenarios/candidates-scale.js';
 import type { IngestResult } from './scenarios/ingest.js';
 import type { MemoryResult } from './scenarios/memory.js';
 import type { ModelCallsResult } from './scenarios/model-calls.js';
+import type { SyncRunResult } from './scenarios/sync-run.js';
 import type { ThroughputResult } from './scenarios/worker-throughput.js';
 
 export interface Results {
@@ -17,6 +18,7 @@ export interface Results {
   memory: MemoryResult;
   auth: AuthResult;
   candidatesAtScale: CandidatesScaleResult;
+  syncRun: SyncRunResult;
 }
 
 export interface Target {
@@ -48,14 +50,19 @@ export const TARGETS = {
       r.candidatesAtScale.cpuRatio <= 2 &&
       r.candidatesAtScale.large.recall >= r.candidatesAtScale.beforeFilter.large.recall,
   }),
+  syncRun: (r: Results): Target => ({
+    target: 'modelCalls = changedPages',
+    met: r.syncRun.modelCalls === r.syncRun.changedPages,
+  }),
 } as const;
 
 const fmt = (value: number, digits = 1) =>
   value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
+const verdict = (target: Target) => (target.met === null ? '' : target.met ? 'met' : 'MISSED');
+
 /** One row per figure: what was measured, its same-run baseline, the comparison, the target. */
 export function tableRows(r: Results): string[][] {
-  const verdict = (target: Target) => (target.met === null ? '' : target.met ? 'met' : 'MISSED');
   const t = Object.fromEntries(Object.entries(TARGETS).map(([name, check]) => [name, check(r)])) as Record<
     keyof typeof TARGETS,
     Target
@@ -130,6 +137,19 @@ export function tableRows(r: Results): string[][] {
       '<= 2, recall kept',
       verdict(t.candidatesAtScale),
     ],
+    syncRunRow(r.syncRun, t.syncRun),
+  ];
+}
+
+function syncRunRow(s: SyncRunResult, target: Target): string[] {
+  const hooks = s.webhooks;
+  return [
+    'syncRun',
+    `run ${fmt(s.durationMs / 1000, 2)} s (${s.pages} pages, ${s.changedPages} changed; refresh ${fmt(s.refreshMs / 1000, 2)} s)`,
+    `changed pages: ${s.changedPages} (${s.counts.changed} counted changed)`,
+    `model calls ${s.modelCalls}; webhooks ${hooks.received}/${hooks.emitted}, ${hooks.allVerified ? 'all verified' : 'NOT all verified'}, p50 ${fmt(hooks.deliveryP50Ms, 0)} ms`,
+    '= changed pages',
+    verdict(target),
   ];
 }
 

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { contentHash } from '../src/sources/fetch/extract.js';
+import { htmlPage } from '../test/helpers/fixture-server.js';
 
 const COMMON_WORDS = `account access admin agent alert analytics api app approval archive article assign audit
   autopay backup balance billing bot browser budget bulk calendar card cancel change channel charge chat
@@ -106,6 +107,16 @@ export function pageText(maker: TextMaker, index: number): { title: string; para
     i % 3 === 2 ? `## ${maker.title(topic)}` : maker.paragraph(topic),
   );
   return { title, paragraphs };
+}
+
+/** A page of pageText as a fixture site serves it: HTML with site chrome around the article. */
+export function helpPageHtml(page: { title: string; paragraphs: string[] }): string {
+  const body = page.paragraphs
+    .map((paragraph) =>
+      paragraph.startsWith('## ') ? `<h2>${paragraph.slice(3)}</h2>` : `<p>${paragraph}</p>`,
+    )
+    .join('\n');
+  return htmlPage(page.title, body);
 }
 
 /** Sources as a completed web ingestion leaves them; returns their IDs in order. */

@@ -53,6 +53,7 @@ import { benchCandidatesScale } from './scenarios/candidates-scale.js';
 import { benchIngest } from './scenarios/ingest.js';
 import { benchMemory } from './scenarios/memory.js';
 import { benchModelCalls } from './scenarios/model-calls.js';
+import { benchSyncRun } from './scenarios/sync-run.js';
 import { benchWorkerThroughput, type MonotonicWindow } from './scenarios/worker-throughput.js';
 
 const { values: args } = parseArgs({
@@ -157,8 +158,9 @@ async function main(): Promise<void> {
 
   log('seeding: sources as completed ingestions leave them, folders, live articles');
   const accept = await createWorkspace(ctx, 'bench-accept');
+  // auth lists this workspace's sources: seeded for it too, so `--only auth` lists what the full run lists.
   const acceptSources =
-    want('bulkAccept') || want('memory')
+    want('bulkAccept') || want('memory') || want('auth')
       ? await insertIngestedSources(pool, accept.id, sizes.bulkIds, { tag: 'accept', seed: 1 })
       : [];
   const throughput = await createWorkspace(ctx, 'bench-throughput');
@@ -176,6 +178,7 @@ async function main(): Promise<void> {
   const modelCalls = await createWorkspace(ctx, 'bench-model-calls');
   await insertFolder(pool, modelCalls.id, 'Help');
   const ingest = await createWorkspace(ctx, 'bench-ingest');
+  const sync = await createWorkspace(ctx, 'bench-sync');
   await pool.query('VACUUM ANALYZE');
 
   const results: Partial<Results> = {};
@@ -233,6 +236,12 @@ async function main(): Promise<void> {
     const { result, worker, window } = await benchIngest(ctx, ingest);
     if (profileDir) result.profile = summarizeWorkerProfile(worker, window);
     results.ingest = result;
+  }
+  if (want('syncRun')) {
+    log(
+      `syncRun: ${sizes.syncPages} fixture pages generated once, ${sizes.syncChangedPages} changed, one sync run`,
+    );
+    results.syncRun = await benchSyncRun(ctx, sync);
   }
   if (want('candidatesAtScale')) {
     log(

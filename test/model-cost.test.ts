@@ -141,7 +141,7 @@ describe('WORKSPACE_MAX_TOKENS_PER_DAY', () => {
     await jobs.addUsage(jobId, { promptTokens: 300, completionTokens: 50, cachedTokens: 100 });
     await jobs.addUsage(jobId, { promptTokens: 200, completionTokens: 25, cachedTokens: 0 });
     const { rows } = await ctx.deps.pool.query<{ tokens: string }>(
-      `SELECT tokens FROM workspace_model_usage WHERE workspace_id = $1`,
+      `SELECT sum(tokens) AS tokens FROM workspace_model_usage WHERE workspace_id = $1`,
       [key.workspaceId],
     );
     expect(rows.map((row) => Number(row.tokens))).toEqual([575]);

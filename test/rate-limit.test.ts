@@ -77,6 +77,36 @@ describe('per-key rate limit', () => {
     }
   });
 
+  it('sends the requests one process decided on its own to Redis: a peer refuses the (N+1)th of the total', async () => {
+    const limit = 10;
+    const first = await startTestApp({
+      RATE_LIMIT_PER_MINUTE: String(limit),
+      QUEUE_PREFIX: ctx.config.queuePrefix,
+    });
+    const key = await first.createKey();
+    try {
+      await waitForRedis(first);
+      // Below half the limit a process answers without asking Redis.
+      for (let n = 0; n < 4; n += 1)
+        expect((await first.http().get('/v2/hc-folders/public').set(key.header)).status).toBe(200);
+    } finally {
+      await first.close(); // sends its pending counts
+    }
+    const peer = await startTestApp({
+      RATE_LIMIT_PER_MINUTE: String(limit),
+      QUEUE_PREFIX: ctx.config.queuePrefix,
+    });
+    try {
+      await waitForRedis(peer);
+      const statuses: number[] = [];
+      for (let n = 0; n < 7; n += 1)
+        statuses.push((await peer.http().get('/v2/hc-folders/public').set(key.header)).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429]);
+    } finally {
+      await peer.close();
+    }
+  });
+
   it('counts requests without a valid key by client address, before their 401', async () => {
     const app = await startTestApp({ RATE_LIMIT_PER_MINUTE: String(LIMIT) });
     try {

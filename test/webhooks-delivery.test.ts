@@ -1,7 +1,8 @@
 // Webhook delivery end to end on real PostgreSQL and Redis with a local receiver: events from real state
 // changes arrive signed (verified with the `standardwebhooks` library), retried after a 500 and after a
 // timeout, are not lost when no worker runs at the time of the change, an endpoint that keeps failing is
-// disabled and a successful redelivery enables it again. Also measures a bulk of N jobs.
+// disabled (an event to the other endpoints) and a successful redelivery enables it again (an event to
+// it and the others). Also measures a bulk of N jobs.
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Delivery } from '../src/webhooks/webhooks-schemas.js';
@@ -145,11 +146,14 @@ describe('webhook delivery', () => {
     expect(new Set(ids).size).toBe(1);
   });
 
-  it('fails a delivery once retries run out, disables an endpoint failing for 24 h, and a redelivery that succeeds enables it', async () => {
+  it('fails a delivery once retries run out, disables an endpoint failing for 24 h (webhook.endpoint.disabled to the others), and a redelivery that succeeds enables it (webhook.endpoint.enabled, signed, to it too)', async () => {
     startFileWorkers();
     const key = await ctx.createKey();
     const hook = await endpoint(key, '/down', ['article.published']);
+    const watcher = await endpoint(key, '/watch', ['webhook.endpoint.disabled', 'webhook.endpoint.enabled']);
+    const watched = () => receiver.events('/watch');
     receiver.behave(({ path }) => (path === '/down' ? 503 : 200));
+    let disabledAt: string;
     try {
       await publishSomething(key);
       await expect
@@ -158,6 +162,8 @@ describe('webhook delivery', () => {
       const [failed] = await deliveries(key, hook.id);
       expect(failed).toMatchObject({ attempts: 3, responseCode: 503, nextRetryAt: null });
       expect(failed!.error).toContain('503');
+      // Failing, not yet disabled: nobody is told.
+      expect(watched()).toEqual([]);
 
       // The endpoint has failed for 24 h in a row: the next failure disables it.
       await ctx.deps.pool.query(
@@ -165,15 +171,17 @@ describe('webhook delivery', () => {
         [hook.id],
       );
       await publishSomething(key);
-      await expect
-        .poll(
-          async () =>
-            (await ctx.http().get('/v2/webhooks/public').set(key.header)).body.webhooks[0].disabledAt,
-          {
-            timeout: 15_000,
-          },
-        )
-        .not.toBeNull();
+      await expect.poll(() => watched().length, { timeout: 15_000 }).toBe(1);
+      const list = await ctx.http().get('/v2/webhooks/public').set(key.header);
+      const disabled = (list.body.webhooks as { id: string; disabledAt: string | null }[]).find(
+        (webhook) => webhook.id === hook.id,
+      )!;
+      expect(disabled.disabledAt).not.toBeNull();
+      disabledAt = disabled.disabledAt!;
+      expect(watched()[0]).toMatchObject({
+        type: 'webhook.endpoint.disabled',
+        data: { id: hook.id, url: receiver.url('/down'), events: ['article.published'], disabledAt },
+      });
       await expect.poll(async () => settled(await deliveries(key, hook.id)), { timeout: 15_000 }).toBe(true);
       const afterDisable = await deliveries(key, hook.id);
       expect(afterDisable[0]!.error).toContain('disabled');
@@ -191,12 +199,41 @@ describe('webhook delivery', () => {
       .post(`/v2/webhooks/public/${hook.id}/deliveries/${latest!.id}/redeliver`)
       .set(key.header);
     expect(again.status, again.text).toBe(200);
-    await expect
-      .poll(async () => (await deliveries(key, hook.id))[0]?.status, { timeout: 15_000 })
-      .toBe('COMPLETED');
-    expect(receiver.received('/down').length).toBe(sentBefore + 1);
+    // The redelivery, then the recovery event: sent to the endpoint although it subscribes only to
+    // article.published, and to the watcher.
+    await expect.poll(() => receiver.received('/down').length, { timeout: 15_000 }).toBe(sentBefore + 2);
+    const recovery = receiver.received('/down').at(-1)!;
+    const verified = new Webhook(hook.secret).verify(recovery.body, {
+      'webhook-id': String(recovery.headers['webhook-id']),
+      'webhook-timestamp': String(recovery.headers['webhook-timestamp']),
+      'webhook-signature': String(recovery.headers['webhook-signature']),
+    });
+    expect(verified).toMatchObject({
+      type: 'webhook.endpoint.enabled',
+      data: { id: hook.id, disabledAt: null, wasDisabledAt: disabledAt },
+    });
+    await expect.poll(() => watched().length, { timeout: 15_000 }).toBe(2);
+    expect(watched()[1]).toEqual(JSON.parse(recovery.body));
+    // One event, delivered to both: the same webhook-id.
+    expect(receiver.received('/watch')[1]!.headers['webhook-id']).toBe(recovery.headers['webhook-id']);
+    await expect.poll(async () => settled(await deliveries(key, hook.id)), { timeout: 15_000 }).toBe(true);
+    const log = await deliveries(key, hook.id);
+    expect(log.map((d) => [d.eventType, d.status, d.manual])).toEqual([
+      ['webhook.endpoint.enabled', 'COMPLETED', false],
+      ['article.published', 'COMPLETED', true],
+      ['article.published', 'FAILED', false],
+      ['article.published', 'FAILED', false],
+    ]);
     const list = await ctx.http().get('/v2/webhooks/public').set(key.header);
-    expect(list.body.webhooks[0].disabledAt).toBeNull();
+    const enabled = (list.body.webhooks as { id: string; disabledAt: string | null }[]).find(
+      (webhook) => webhook.id === hook.id,
+    )!;
+    expect(enabled.disabledAt).toBeNull();
+    // The watcher's own successes (it was never disabled) made no event: only the two it was sent.
+    expect((await deliveries(key, watcher.id)).map((d) => d.eventType)).toEqual([
+      'webhook.endpoint.enabled',
+      'webhook.endpoint.disabled',
+    ]);
   });
 
   it('emits job, draft and batch events for a bulk of N jobs, each delivered; measures the delay', async () => {

@@ -22,9 +22,12 @@ export interface AuthResult {
   connections: number;
   rounds: number;
   secondsPerRound: number;
+  /** Rounds run again because the API shed some of their requests (503). */
+  shedRounds: number;
   authedRoute: string;
 }
 
+const MAX_SHED_RETRIES = 2;
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 export async function benchAuth(ctx: BenchContext, workspace: Workspace): Promise<AuthResult> {
@@ -43,14 +46,23 @@ export async function benchAuth(ctx: BenchContext, workspace: Workspace): Promis
   type Route = keyof typeof routes;
   const order: Route[] = ['health', 'authed', 'unknownKey'];
 
+  let shedRounds = 0;
   const run = async (route: Route, runSeconds: number): Promise<LoadResult> => {
-    const result = await load({ ...routes[route], connections, seconds: runSeconds });
-    const expected = result.statuses[routes[route].status] ?? 0;
-    if (expected !== result.responses || result.errors > 0)
+    for (let attempt = 1; ; attempt++) {
+      const result = await load({ ...routes[route], connections, seconds: runSeconds });
+      const expected = result.statuses[routes[route].status] ?? 0;
+      if (expected === result.responses && result.errors === 0) return result;
+      // A round the API shed (503: its event loop was busy past 98 %, e.g. while other tenants held the
+      // CPUs) measured the machine, not a request: it is run again, at most twice, and counted.
+      const shedOnly = expected + (result.statuses['503'] ?? 0) === result.responses && result.errors === 0;
+      if (shedOnly && attempt <= MAX_SHED_RETRIES) {
+        shedRounds += 1;
+        continue;
+      }
       throw new Error(
         `${route}: expected only ${routes[route].status} answers, got ${JSON.stringify(result.statuses)} and ${result.errors} errors`,
       );
-    return result;
+    }
   };
 
   for (const route of order) await run(route, Math.min(1, seconds));
@@ -72,6 +84,7 @@ export async function benchAuth(ctx: BenchContext, workspace: Workspace): Promis
     connections,
     rounds,
     secondsPerRound: seconds,
+    shedRounds,
     authedRoute: `GET ${authedRoute}`,
   };
 }

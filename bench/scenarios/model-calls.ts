@@ -3,11 +3,11 @@
 // counting the fake model's calls each time (the second run must reuse every decision by its key: 0
 // calls); then the N pages are refreshed, counting the fixture site's 304 answers (target: N).
 import type { BenchContext, Workspace } from '../bench-context.js';
-import { linkedIngestJobs, waitForJobs } from '../bench-context.js';
+import { ingestUrls, linkedIngestJobs, waitForJobs } from '../bench-context.js';
 import { callJson } from '../bench-http.js';
 import type { Child } from '../bench-processes.js';
-import { pageText, textMaker } from '../bench-seed.js';
-import { htmlPage, type Fixture } from '../../test/helpers/fixture-server.js';
+import { helpPageHtml, pageText, textMaker } from '../bench-seed.js';
+import type { Fixture } from '../../test/helpers/fixture-server.js';
 import { bulkGenerate } from './worker-throughput.js';
 
 export interface ModelCallsResult {
@@ -29,26 +29,11 @@ export async function benchModelCalls(
   const count = ctx.sizes.modelCallSources;
   const maker = textMaker(7);
   const urls = Array.from({ length: count }, (_, i) => {
-    const { title, paragraphs } = pageText(maker, i);
-    const body = paragraphs
-      .map((paragraph) =>
-        paragraph.startsWith('## ') ? `<h2>${paragraph.slice(3)}</h2>` : `<p>${paragraph}</p>`,
-      )
-      .join('\n');
-    site.setPage(`/mc/${i}`, { body: htmlPage(title, body), validators: true });
+    site.setPage(`/mc/${i}`, { body: helpPageHtml(pageText(maker, i)), validators: true });
     return site.url(`/mc/${i}`);
   });
 
-  const ingested = await callJson<{ addedDocumentIds: string[] }>(`${ctx.api.url}/v2/documents/public`, {
-    method: 'POST',
-    headers: workspace.headers,
-    body: { source: 'web', documentIdsToAdd: urls },
-  });
-  const sourceIds = ingested.addedDocumentIds;
-  const firstIngest = await waitForJobs(ctx, 'ingest_jobs', await linkedIngestJobs(ctx, sourceIds), 120_000, [
-    worker,
-  ]);
-  if (firstIngest.failed > 0) throw new Error(`${firstIngest.failed} fixture pages failed to ingest`);
+  const sourceIds = await ingestUrls(ctx, workspace, urls, worker, 120_000);
 
   const generate = async (): Promise<{ calls: number; jobIds: string[] }> => {
     const before = (await ctx.fake.stats()).calls;

@@ -69,11 +69,15 @@ export interface MonotonicWindow {
 
 export const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
-/** Sends the sources to the bulk route in requests of at most 1000; returns the job IDs. */
+/**
+ * Sends the sources to the bulk route in requests of at most 1000 (with `options`: restrictedOps,
+ * isDraft…); returns the job IDs.
+ */
 export async function bulkGenerate(
   ctx: BenchContext,
   workspace: Workspace,
   sourceIds: string[],
+  options: Record<string, unknown> = {},
 ): Promise<string[]> {
   const jobIds: string[] = [];
   for (let start = 0; start < sourceIds.length; start += MAX_IDS_PER_REQUEST) {
@@ -82,7 +86,11 @@ export async function bulkGenerate(
       {
         method: 'POST',
         headers: workspace.headers,
-        body: { documentIds: sourceIds.slice(start, start + MAX_IDS_PER_REQUEST), origin: 'sources' },
+        body: {
+          ...options,
+          documentIds: sourceIds.slice(start, start + MAX_IDS_PER_REQUEST),
+          origin: 'sources',
+        },
       },
     );
     jobIds.push(...answer.jobs.map((job) => job.backgroundJobId));

@@ -19,11 +19,11 @@ import {
   type Usage,
   type Writer,
 } from '../writers/writer.js';
-import { emitJobFinished } from '../webhooks/events.js';
+import { emitBatchIfFinished, emitJobEvent, type FinishedJob } from '../webhooks/events.js';
 import { applyDecision } from './apply.js';
 import { decide, decisionKey } from './decide.js';
 import type { GeneratePayload } from './generate-queue.js';
-import type { JobsRepo, JobWork } from './jobs-repo.js';
+import type { JobOutcome, JobsRepo, JobWork } from './jobs-repo.js';
 
 export interface GenerationRunDeps {
   pool: Pool;
@@ -123,27 +123,48 @@ export function createGenerationRunService(deps: GenerationRunDeps) {
     input: JobInput,
     since: { articleId: string; title: string },
   ): Promise<GenerationOutcome> {
-    // The completing update counts only a row still IN_PROGRESS: a duplicate run finds it done.
-    return withTransaction(pool, async (tx) => {
-      const completed = await jobs.complete(
-        work.id,
-        {
-          operation: 'DO_NOTHING',
-          reason: `unchanged since '${since.title}' was saved from it`,
-          articleId: since.articleId,
-          decision: null,
-          decisionKey: null,
-          sourceHashRead: input.sourceHash,
-          reused: false,
-          skipped: true,
-        },
-        { calls: 0, ...NO_USAGE },
-        tx,
-      );
-      if (!completed) return 'finished-already';
-      await emitJobFinished(tx, work.workspaceId, work.id);
+    const outcome: JobOutcome = {
+      operation: 'DO_NOTHING',
+      reason: `unchanged since '${since.title}' was saved from it`,
+      articleId: since.articleId,
+      decision: null,
+      decisionKey: null,
+      sourceHashRead: input.sourceHash,
+      reused: false,
+      skipped: true,
+    };
+    try {
+      await withTransaction(pool, (tx) => completeRow(tx, work, outcome, { calls: 0, ...NO_USAGE }));
       return 'skipped';
-    });
+    } catch (error) {
+      if (error === FINISHED_ALREADY) return 'finished-already';
+      throw error;
+    }
+  }
+
+  /**
+   * Writes the job's event (its fields are known here: nothing is read back), then COMPLETED with the
+   * usage, then batch.completed when due. Throws FINISHED_ALREADY (to roll back the event and the draft)
+   * when another run finished the job.
+   */
+  async function completeRow(
+    tx: PoolClient,
+    work: JobWork,
+    outcome: JobOutcome,
+    usage: { calls: number } & Usage,
+  ): Promise<void> {
+    const finished: FinishedJob = {
+      jobId: work.id,
+      status: 'COMPLETED',
+      batchId: work.batchId,
+      documentId: work.sourceId,
+      operation: outcome.operation,
+      articleId: outcome.articleId,
+      error: null,
+    };
+    const batchMayFinish = await emitJobEvent(tx, work.workspaceId, finished);
+    if (!(await jobs.complete(work.id, outcome, usage, tx))) throw FINISHED_ALREADY;
+    if (batchMayFinish) await emitBatchIfFinished(tx, work.workspaceId, work.batchId!);
   }
 
   /**
@@ -253,22 +274,16 @@ export function createGenerationRunService(deps: GenerationRunDeps) {
     // update's status check is enough, and the rollback undoes the draft of a run that lost the race.
     if (!work.isDraft && !(await jobs.lockRunning(work.id, tx))) throw FINISHED_ALREADY;
     const articleId = await write(tx, work, input, decided);
-    const done = await jobs.complete(
-      work.id,
-      {
-        operation: decided.decision.operation,
-        reason: decided.reason,
-        articleId,
-        decision: decided.decision,
-        decisionKey: decided.key,
-        sourceHashRead: input.sourceHash,
-        reused: Boolean(decided.earlier),
-      },
-      sumUsage(tally),
-      tx,
-    );
-    if (!done) throw FINISHED_ALREADY;
-    await emitJobFinished(tx, work.workspaceId, work.id);
+    const outcome: JobOutcome = {
+      operation: decided.decision.operation,
+      reason: decided.reason,
+      articleId,
+      decision: decided.decision,
+      decisionKey: decided.key,
+      sourceHashRead: input.sourceHash,
+      reused: Boolean(decided.earlier),
+    };
+    await completeRow(tx, work, outcome, sumUsage(tally));
     return decided.earlier ? 'reused' : 'completed';
   }
 }

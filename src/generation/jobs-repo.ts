@@ -51,6 +51,19 @@ export interface NewJob {
   hcEventId?: string | null;
 }
 
+/** What a completing job writes on its row. */
+export interface JobOutcome {
+  operation: Operation;
+  reason: string;
+  articleId: string | null;
+  /** Null for a skipped job: it made no decision, so none can be reused from it. */
+  decision: Decision | null;
+  decisionKey: string | null;
+  sourceHashRead: string | null;
+  reused: boolean;
+  skipped?: boolean;
+}
+
 export interface JobParams {
   allowedOps: Operation[];
   instructions: string;
@@ -80,10 +93,11 @@ const ADD_USAGE = prepared(
      WHERE id = $1 RETURNING workspace_id)
    INSERT INTO workspace_model_usage (workspace_id, day, tokens)
    SELECT workspace_id, (now() AT TIME ZONE 'UTC')::date, $2::bigint + $3::bigint FROM job
-   ON CONFLICT (workspace_id, day) DO UPDATE SET tokens = workspace_model_usage.tokens + EXCLUDED.tokens`,
+   ON CONFLICT (workspace_id, day, shard) DO UPDATE SET tokens = workspace_model_usage.tokens + EXCLUDED.tokens`,
 );
 // COMPLETED only while IN_PROGRESS (the caller checks the count: 0 = another run finished it), with the
 // usage of the attempt's model calls added in the same statement, to the job and to the workspace's day.
+// The day's row it updates is this connection's own (migration 0100), so no other job waits for its lock.
 const COMPLETE = prepared(
   `WITH job AS (
      UPDATE knowledge_jobs SET status = 'COMPLETED', operation = $2, reason = $3, article_id = $4, decision = $5,
@@ -94,7 +108,7 @@ const COMPLETE = prepared(
    day AS (
      INSERT INTO workspace_model_usage (workspace_id, day, tokens)
      SELECT workspace_id, (now() AT TIME ZONE 'UTC')::date, $10::bigint + $11::bigint FROM job WHERE $9 > 0
-     ON CONFLICT (workspace_id, day) DO UPDATE SET tokens = workspace_model_usage.tokens + EXCLUDED.tokens)
+     ON CONFLICT (workspace_id, day, shard) DO UPDATE SET tokens = workspace_model_usage.tokens + EXCLUDED.tokens)
    SELECT 1 FROM job`,
 );
 const LOCK_RUNNING = prepared('SELECT status FROM knowledge_jobs WHERE id = $1 FOR UPDATE');
@@ -179,17 +193,7 @@ export function createJobsRepo(db: Queryable) {
      */
     async complete(
       id: string,
-      outcome: {
-        operation: Operation;
-        reason: string;
-        articleId: string | null;
-        /** Null for a skipped job: it made no decision, so none can be reused from it. */
-        decision: Decision | null;
-        decisionKey: string | null;
-        sourceHashRead: string | null;
-        reused: boolean;
-        skipped?: boolean;
-      },
+      outcome: JobOutcome,
       usage: { calls: number } & Usage,
       tx: Queryable = db,
     ): Promise<boolean> {

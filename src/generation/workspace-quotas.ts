@@ -18,7 +18,8 @@ const quotaExceeded = (name: string, message: string) =>
 export function createWorkspaceQuotas(db: Queryable, limits: QuotaLimits) {
   async function tokensToday(workspaceId: string, tx: Queryable): Promise<number> {
     const { rows } = await tx.query<{ tokens: string }>(
-      `SELECT tokens FROM workspace_model_usage WHERE workspace_id = $1 AND day = (now() AT TIME ZONE 'UTC')::date`,
+      `SELECT coalesce(sum(tokens), 0) AS tokens FROM workspace_model_usage
+       WHERE workspace_id = $1 AND day = (now() AT TIME ZONE 'UTC')::date`,
       [workspaceId],
     );
     return Number(rows[0]?.tokens ?? 0);
@@ -67,7 +68,7 @@ export function createWorkspaceQuotas(db: Queryable, limits: QuotaLimits) {
       await tx.query(
         `INSERT INTO workspace_model_usage (workspace_id, day, tokens)
          VALUES ($1, (now() AT TIME ZONE 'UTC')::date, $2)
-         ON CONFLICT (workspace_id, day) DO UPDATE SET tokens = workspace_model_usage.tokens + EXCLUDED.tokens`,
+         ON CONFLICT (workspace_id, day, shard) DO UPDATE SET tokens = workspace_model_usage.tokens + EXCLUDED.tokens`,
         [workspaceId, usage.promptTokens + usage.completionTokens],
       );
     },

@@ -1,4 +1,4 @@
-import type { Queryable } from '../lib/db.js';
+import { prepared, type Queryable } from '../lib/db.js';
 
 export type Scope = 'read' | 'write';
 
@@ -15,6 +15,12 @@ export interface ApiKeyRow {
 
 const KEY_COLUMNS = `k.id, k.workspace_id AS "workspaceId", w.name AS "workspaceName", k.prefix, k.scopes,
   k.created_at AS "createdAt", k.last_used_at AS "lastUsedAt", k.revoked_at AS "revokedAt"`;
+
+// Every request with a key not cached (key-cache.ts) runs it: parsed once per connection (lib/db.ts).
+const FIND_ACTIVE_BY_HASH = prepared(
+  `SELECT ${KEY_COLUMNS} FROM api_keys k JOIN workspaces w ON w.id = k.workspace_id
+   WHERE k.key_hash = $1 AND k.revoked_at IS NULL`,
+);
 
 // API keys are not workspace data (the CLI manages them across workspaces), so this repository is the one
 // place whose queries are not scoped by a workspace id.
@@ -49,11 +55,7 @@ export function createKeysRepo(db: Queryable) {
     },
 
     async findActiveByHash(keyHash: Buffer): Promise<ApiKeyRow | undefined> {
-      const { rows } = await db.query<ApiKeyRow>(
-        `SELECT ${KEY_COLUMNS} FROM api_keys k JOIN workspaces w ON w.id = k.workspace_id
-         WHERE k.key_hash = $1 AND k.revoked_at IS NULL`,
-        [keyHash],
-      );
+      const { rows } = await db.query<ApiKeyRow>({ ...FIND_ACTIVE_BY_HASH, values: [keyHash] });
       return rows[0];
     },
 

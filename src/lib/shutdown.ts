@@ -20,11 +20,20 @@ const SAME_SIGNAL_MS = 1_000;
 /** What the whole stop may take beyond the grace period, before the process exits anyway. */
 const BEYOND_GRACE_MS = 9_000;
 
+/** Thrown between start-up steps once a stop has begun: what is started so far is stopped, nothing more starts. */
+export class StartupInterrupted extends Error {
+  override name = 'StartupInterrupted';
+}
+
 export interface Shutdown {
   /** Registers a step; `deadlineMs` bounds it (a step that times out is logged and skipped). */
   add(name: StepName, stop: () => Promise<void>, deadlineMs: number): void;
   /** The start-up in progress: a stop waits for it to settle, so nothing it is starting is left behind. */
   starting(startup: Promise<unknown>): void;
+  /** Why the stop began (a signal's name, 'start-up failed'); undefined until one has. */
+  readonly reason: string | undefined;
+  /** Start-up calls this between its steps: throws StartupInterrupted once a stop has begun. */
+  throwIfStopping(): void;
   /** Stops everything once (later calls get the same promise), then exits with `exitCode`. */
   run(reason: string, exitCode: number): Promise<void>;
   /** SIGTERM/SIGINT start `run`; a second one (after SAME_SIGNAL_MS) exits at once. */
@@ -40,6 +49,7 @@ export function createShutdown(options: {
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const steps = new Map<StepName, { stop: () => Promise<void>; deadlineMs: number }>();
   let stopping: Promise<void> | undefined;
+  let stopReason: string | undefined;
   let firstSignalAt = 0;
   let startup: Promise<unknown> = Promise.resolve();
 
@@ -64,8 +74,15 @@ export function createShutdown(options: {
     starting(promise) {
       startup = promise;
     },
+    get reason() {
+      return stopReason;
+    },
+    throwIfStopping() {
+      if (stopReason !== undefined) throw new StartupInterrupted(`start-up stopped: ${stopReason}`);
+    },
     run(reason, exitCode) {
       if (stopping) return stopping;
+      stopReason = reason;
       logger.info({ reason }, 'shutting down');
       const overall = setTimeout(() => {
         logger.error(

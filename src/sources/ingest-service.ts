@@ -3,7 +3,8 @@
 // (lib/jobs/define-job.ts) before BullMQ hears of them; sources/ingest-queue.ts is the queue's definition.
 import type { ArticlesService } from '../knowledge/articles-service.js';
 import { withTransaction, type Pool, type Queryable } from '../lib/db.js';
-import { contentHash, extractContent } from './fetch/extract.js';
+import { contentHash, type Extracted } from './fetch/extract.js';
+import { createExtractPool, type ExtractPool } from './fetch/extract-pool.js';
 import { FetchError, isFetchError } from './fetch/fetch-errors.js';
 import { parseWebUrl } from './fetch/normalize-url.js';
 import type { WebClient } from './fetch/web-client.js';
@@ -11,7 +12,8 @@ import { emitEvent } from '../webhooks/events.js';
 import type { IngestJobData } from './ingest-queue.js';
 import { capParagraphs } from './source-limits.js';
 import { createSourceHealth, suspectReason, type HeldContent } from './source-health.js';
-import type { FetchTarget, SourceRow, SourcesRepo } from './sources-repo.js';
+import { createIngestRepo, type StartedIngestRow, type StartSource } from './ingest-repo.js';
+import type { SourceRow, SourcesRepo } from './sources-repo.js';
 
 /** What a fetch stores: the extracted page, cut to the size limits (the notice says what was cut). */
 type StoredContent = HeldContent & { notice: string };
@@ -50,12 +52,16 @@ export function applyChangeRule(
 }
 
 /** Extracted content; a page with no text is empty content (not a failure) when there is content to keep. */
-function extractOrEmpty(body: Buffer, contentType: string, url: URL, hasContent: boolean) {
+async function extractOrEmpty(
+  extractor: ExtractPool,
+  page: { body: Buffer; contentType: string; url: URL },
+  hasContent: boolean,
+): Promise<Extracted> {
   try {
-    return extractContent(body, contentType, url);
+    return await extractor.extract(page.body, page.contentType, page.url);
   } catch (error) {
     if (!hasContent || !isFetchError(error) || error.reason !== 'empty-content') throw error;
-    return { title: '', mimeType: '', paragraphs: [] as string[], breadcrumb: [] as string[] };
+    return { title: '', mimeType: '', paragraphs: [], breadcrumb: [] };
   }
 }
 
@@ -65,12 +71,37 @@ export function createIngestService(
   web: WebClient,
   /** A gone page's linked article gets a draft proposing to deactivate it (source-health.ts). */
   articles: Pick<ArticlesService, 'forkDraft'>,
+  options: { extractThreads?: number } = {},
 ) {
+  const ingestRepo = createIngestRepo(pool);
   const health = createSourceHealth(repo, articles);
+  const extractor = createExtractPool({ threads: options.extractThreads });
+
+  /**
+   * The plain case in one statement (ingest-repo.ts): not held back, no change event, and the source still
+   * as the start read it. Undefined when the locked transaction must decide.
+   */
+  async function storeAsRead(
+    data: IngestJobData,
+    read: StartSource,
+    content: StoredContent,
+    url: URL,
+  ): Promise<IngestOutcome | undefined> {
+    if (suspectReason(read, { paragraphs: content.paragraphs, url })) return undefined;
+    const next = applyChangeRule(read, content);
+    if (next.contentChanged && next.changed) return undefined;
+    const stored = await ingestRepo.storeIfUnchanged({
+      ...data,
+      read,
+      content: { ...content, ...next },
+    });
+    if (!stored) return undefined;
+    return next.contentChanged ? 'stored' : 'unchanged';
+  }
 
   async function fetchAndStore(
     data: IngestJobData,
-    source: FetchTarget,
+    source: StartSource,
     signal?: AbortSignal,
   ): Promise<IngestOutcome> {
     if (source.sourceType !== 'web')
@@ -98,7 +129,7 @@ export function createIngestService(
       return 'not-modified';
     }
 
-    const extracted = extractOrEmpty(page.body, page.contentType, page.url, hasContent);
+    const extracted = await extractOrEmpty(extractor, page, hasContent);
     const capped = capParagraphs(extracted.paragraphs);
     const content: StoredContent = {
       title: extracted.title,
@@ -110,6 +141,8 @@ export function createIngestService(
       breadcrumb: extracted.breadcrumb,
       notice: capped.notice,
     };
+    const outcome = await storeAsRead(data, source, content, page.url);
+    if (outcome) return outcome;
     return withTransaction(pool, async (tx) => {
       const current = await repo.findForUpdate(data.workspaceId, data.sourceId, tx);
       if (!current) return 'skipped';
@@ -174,9 +207,13 @@ export function createIngestService(
      * Resolves when the job is COMPLETED, or had nothing left to do; throws when the attempt failed — a
      * FetchError says whether retrying can help — and the framework records the failure (recordFailure).
      */
-    async run(data: IngestJobData, attempt: { signal?: AbortSignal }): Promise<IngestOutcome> {
-      // Deleting a source deletes its jobs, so a started job's source is normally there.
-      const source = await repo.findForFetch(data.workspaceId, data.sourceId);
+    async run(
+      data: IngestJobData,
+      attempt: { signal?: AbortSignal; row: StartedIngestRow },
+    ): Promise<IngestOutcome> {
+      // The start read the source (ingest-repo.ts). Deleting a source deletes its jobs, so a started job's
+      // source is normally there.
+      const source = attempt.row.source;
       if (!source) return 'skipped';
       try {
         return await fetchAndStore(data, source, attempt.signal);
@@ -206,6 +243,9 @@ export function createIngestService(
       await repo.markFailed(data.workspaceId, data.sourceId, message, tx);
       await emitEvent(tx, data.workspaceId, 'source.failed', { documentId: data.sourceId, error: message });
     },
+
+    /** Stops the extraction threads. */
+    close: (): Promise<void> => extractor.close(),
   };
 }
 

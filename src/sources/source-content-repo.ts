@@ -3,11 +3,13 @@
 // (sources-repo.ts).
 import type { Queryable } from '../lib/db.js';
 import {
+  CONTENT_SET,
+  contentValues,
   SOURCE_COLUMNS,
   SOURCE_FROM,
   type FetchTarget,
-  type NewContent,
   type SourceRow,
+  type StoredContent,
 } from './source-rows.js';
 
 export function sourceContentQueries(db: Queryable) {
@@ -65,30 +67,14 @@ export function sourceContentQueries(db: Queryable) {
     async storeContent(
       workspaceId: string,
       id: string,
-      /** `notice`: what was cut to fit (source-limits.ts), kept in `error` of a successful source. */
-      content: NewContent & { oldParagraphs: string[]; changed: boolean; notice: string },
+      content: StoredContent,
       tx: Queryable,
     ): Promise<void> {
-      await tx.query(
-        `UPDATE sources SET title = $3, mime_type = $4, paragraphs = $5, old_paragraphs = $6, content_hash = $7,
-           etag = $8, last_modified = $9, changed = $10, breadcrumb = $11, success = true, error = $12, fetched_at = now(),
-           updated_at = now()
-         WHERE workspace_id = $1 AND id = $2`,
-        [
-          workspaceId,
-          id,
-          content.title,
-          content.mimeType,
-          content.paragraphs,
-          content.oldParagraphs,
-          content.contentHash,
-          content.etag,
-          content.lastModified,
-          content.changed,
-          content.breadcrumb,
-          content.notice,
-        ],
-      );
+      await tx.query(`UPDATE sources SET ${CONTENT_SET} WHERE workspace_id = $1 AND id = $2`, [
+        workspaceId,
+        id,
+        ...contentValues(content),
+      ]);
     },
 
     /** 304: nothing changed, so neither does updated_at — unless the source recovers from a failure. */

@@ -1,7 +1,7 @@
 // The sources repository (one for the table, built in deps.ts): the reads and writes of the sources API are
 // here; what an ingestion writes is in source-content-repo.ts and source-health-repo.ts, a source's links to
 // knowledge in source-links-repo.ts, and the row types in source-rows.ts.
-import type { Queryable } from '../lib/db.js';
+import { prepared, type Queryable } from '../lib/db.js';
 import { sourceContentQueries } from './source-content-repo.js';
 import { sourceHealthQueries } from './source-health-repo.js';
 import { sourceLinkQueries } from './source-links-repo.js';
@@ -16,6 +16,7 @@ import {
 } from './source-rows.js';
 
 export type * from './source-rows.js';
+export { CONTENT_SET, contentValues } from './source-rows.js';
 export { sourceForJobColumn, type SourceForJob, type SourceLinkResult } from './source-links-repo.js';
 
 /** `%`, `_` and `\` match themselves in a substring filter. */
@@ -188,12 +189,16 @@ export function createSourcesRepo(db: Queryable) {
         );
       }
       const order = older ? 'DESC' : 'ASC';
+      const filtered = where.length > (page.cursor ? 2 : 1);
       params.push(page.limit + 1);
-      const { rows } = await tx.query<SourceRow>(
-        `SELECT ${SOURCE_COLUMNS} FROM ${SOURCE_FROM} WHERE ${where.join(' AND ')}
-         ORDER BY s.updated_at ${order}, s.external_id ${order}, s.id ${order} LIMIT $${params.length}`,
-        params,
-      );
+      const text = `SELECT ${SOURCE_COLUMNS} FROM ${SOURCE_FROM} WHERE ${where.join(' AND ')}
+         ORDER BY s.updated_at ${order}, s.external_id ${order}, s.id ${order} LIMIT $${params.length}`;
+      // The unfiltered list (what a client pages through) is parsed once per connection; filtered ones are
+      // not, so the statements a connection holds stay a handful.
+      const { rows } = await tx.query<SourceRow>({
+        ...(filtered ? { text } : prepared(text)),
+        values: params,
+      });
       const hasMore = rows.length > page.limit;
       const pageRows = rows.slice(0, page.limit);
       return { rows: older ? pageRows : pageRows.reverse(), hasMore };

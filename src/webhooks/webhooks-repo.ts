@@ -28,6 +28,7 @@ export interface DeliveryRow {
 /** What one delivery attempt sends, and to whom. */
 export interface OutgoingDelivery {
   id: string;
+  workspaceId: string;
   endpointId: string;
   url: string;
   secret: string;
@@ -153,7 +154,7 @@ export function createWebhooksRepo(db: Queryable) {
 
     async outgoing(id: string): Promise<OutgoingDelivery | undefined> {
       const { rows } = await db.query<OutgoingDelivery>(
-        `SELECT d.id, d.endpoint_id AS "endpointId", w.url, w.secret, w.disabled_at AS "disabledAt", d.manual,
+        `SELECT d.id, d.workspace_id AS "workspaceId", d.endpoint_id AS "endpointId", w.url, w.secret, w.disabled_at AS "disabledAt", d.manual,
            e.id AS "eventId", e.type, e.data, e.created_at AS "eventCreatedAt"
          FROM webhook_deliveries d
          JOIN webhook_endpoints w ON w.id = d.endpoint_id
@@ -164,43 +165,61 @@ export function createWebhooksRepo(db: Queryable) {
       return rows[0];
     },
 
-    /** A 2xx: the delivery is COMPLETED and the endpoint's run of failures (and any disabling) ends. */
-    async recordSuccess(delivery: OutgoingDelivery, responseCode: number, tx: Queryable): Promise<void> {
+    /**
+     * A 2xx: the delivery is COMPLETED and the endpoint's run of failures (and any disabling) ends. When
+     * this call enabled a disabled endpoint: the endpoint as it is now, and when it had been disabled.
+     * The row is locked before it is read, so of two successes at once only the first sees it disabled.
+     */
+    async recordSuccess(
+      delivery: OutgoingDelivery,
+      responseCode: number,
+      tx: Queryable,
+    ): Promise<{ endpoint: EndpointRow; wasDisabledAt: Date } | undefined> {
       await tx.query(
         `UPDATE webhook_deliveries SET status = 'COMPLETED', response_code = $2, error = NULL,
            next_retry_at = NULL, completed_at = now(), updated_at = now()
          WHERE id = $1 AND status = 'IN_PROGRESS'`,
         [delivery.id, responseCode],
       );
-      await tx.query('UPDATE webhook_endpoints SET failing_since = NULL, disabled_at = NULL WHERE id = $1', [
-        delivery.endpointId,
-      ]);
+      const { rows } = await tx.query<{ disabledAt: Date | null }>(
+        'SELECT disabled_at AS "disabledAt" FROM webhook_endpoints WHERE id = $1 FOR UPDATE',
+        [delivery.endpointId],
+      );
+      const { rows: updated } = await tx.query<EndpointRow>(
+        `UPDATE webhook_endpoints SET failing_since = NULL, disabled_at = NULL WHERE id = $1
+         RETURNING ${ENDPOINT_COLUMNS}`,
+        [delivery.endpointId],
+      );
+      const wasDisabledAt = rows[0]?.disabledAt;
+      return wasDisabledAt && updated[0] ? { endpoint: updated[0], wasDisabledAt } : undefined;
     },
 
     /**
      * A failed attempt: the answer (or none) and the next retry on the delivery; the endpoint's run of
-     * failures starts or goes on, and it is disabled once that run is `disableAfterMs` long. True when this
-     * call disabled it.
+     * failures starts or goes on, and it is disabled once that run is `disableAfterMs` long. The endpoint
+     * when this call disabled it.
      */
     async recordFailure(
       delivery: OutgoingDelivery,
       failure: { responseCode: number | null; nextRetryAt: Date | null; disableAfterMs: number },
       tx: Queryable,
-    ): Promise<boolean> {
+    ): Promise<EndpointRow | undefined> {
       await tx.query(
         `UPDATE webhook_deliveries SET response_code = $2, next_retry_at = $3, updated_at = now() WHERE id = $1`,
         [delivery.id, failure.responseCode, failure.nextRetryAt],
       );
-      const { rows } = await tx.query<{ disabledNow: boolean }>(
+      const { rows } = await tx.query<EndpointRow & { disabledNow: boolean }>(
         `UPDATE webhook_endpoints SET failing_since = coalesce(failing_since, now()),
            disabled_at = CASE WHEN disabled_at IS NULL
              AND coalesce(failing_since, now()) <= now() - make_interval(secs => $2 / 1000.0)
              THEN now() ELSE disabled_at END
          WHERE id = $1
-         RETURNING (disabled_at = now()) AS "disabledNow"`,
+         RETURNING ${ENDPOINT_COLUMNS}, (disabled_at = now()) AS "disabledNow"`,
         [delivery.endpointId, failure.disableAfterMs],
       );
-      return rows[0]?.disabledNow ?? false;
+      if (!rows[0]?.disabledNow) return undefined;
+      const { disabledNow: _disabledNow, ...endpoint } = rows[0];
+      return endpoint;
     },
   };
 }

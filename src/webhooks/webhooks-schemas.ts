@@ -21,7 +21,7 @@ export const WebhookSchema = z.object({
   description: z.string(),
   createdAt: Timestamp,
   disabledAt: Timestamp.nullable().describe(
-    'set after 24 h of consecutive failed deliveries; a successful manual redelivery clears it',
+    'set after 24 h of consecutive failed deliveries (event webhook.endpoint.disabled); a successful manual redelivery clears it (event webhook.endpoint.enabled)',
   ),
 });
 export type Webhook = z.infer<typeof WebhookSchema>;

@@ -12,7 +12,8 @@ import { webhookJob } from './webhooks-queue.js';
 import type { DeliveryRow, EndpointRow, WebhooksRepo } from './webhooks-repo.js';
 import type { CreateWebhookBody, Delivery, PageQuery, Webhook } from './webhooks-schemas.js';
 
-const toWebhook = (row: EndpointRow): Webhook => ({
+/** An endpoint's wire form: the list's item, and the data of the webhook.endpoint.* events. */
+export const toWebhook = (row: EndpointRow): Webhook => ({
   id: row.id,
   url: row.url,
   events: row.events as EventType[],

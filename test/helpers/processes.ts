@@ -106,3 +106,14 @@ export function processesMentioning(text: string): number[] {
   }
   return pids;
 }
+
+/** The process group of a live process (Linux /proc); undefined once it is gone. */
+export function processGroupOf(pid: number): number | undefined {
+  try {
+    // After the command name in parentheses: state, parent pid, process group.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ');
+    return fields ? Number(fields[2]) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -38,6 +38,8 @@ export const WEBHOOK_EVENTS = [
   'sync.completed',
   'draft.created',
   'article.published',
+  'webhook.endpoint.disabled',
+  'webhook.endpoint.enabled',
 ] as const satisfies readonly EventType[];
 export type WebhookEvent = EventType;
 export type WebhookBody = Pick<CreateWebhookBody, 'url' | 'events'> &
