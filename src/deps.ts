@@ -15,6 +15,7 @@ import { createKeysService, type KeysService } from './keys/keys-service.js';
 import { createArticlesRepo } from './knowledge/articles-repo.js';
 import { createFoldersRepo } from './knowledge/folders-repo.js';
 import { createReviewRepo } from './knowledge/review-repo.js';
+import { createIngestRepo } from './sources/ingest-repo.js';
 import { createSourcesRepo } from './sources/sources-repo.js';
 import { createSyncRepo } from './sync/sync-repo.js';
 import { createWebhooksRepo } from './webhooks/webhooks-repo.js';
@@ -60,6 +61,7 @@ export function createRepos(pool: Pool) {
     folders: createFoldersRepo(pool),
     review: createReviewRepo(pool),
     sources: createSourcesRepo(pool),
+    ingest: createIngestRepo(pool),
     jobs: createJobsRepo(pool),
     batches: createBatchesRepo(pool),
     sync: createSyncRepo(pool),
@@ -194,7 +196,7 @@ export function createDeps(
   });
   const batches = createBatchesService({ pool, repos, queue: queues.generate, logger, quotas });
   const sync = createSyncService({ pool, repos, queue: queues.sync, logger, sources });
-  const ingest = createIngestService(pool, repos.sources, web, articles);
+  const ingest = createIngestService(pool, repos, web, articles);
 
   return {
     config,

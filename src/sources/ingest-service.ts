@@ -12,7 +12,7 @@ import { emitEvent } from '../webhooks/events.js';
 import type { IngestJobData } from './ingest-queue.js';
 import { capParagraphs } from './source-limits.js';
 import { createSourceHealth, suspectReason, type HeldContent } from './source-health.js';
-import { createIngestRepo, type StartedIngestRow, type StartSource } from './ingest-repo.js';
+import type { IngestRepo, StartedIngestRow, StartSource } from './ingest-repo.js';
 import type { SourceRow, SourcesRepo } from './sources-repo.js';
 
 /** What a fetch stores: the extracted page, cut to the size limits (the notice says what was cut). */
@@ -67,13 +67,13 @@ async function extractOrEmpty(
 
 export function createIngestService(
   pool: Pool,
-  repo: SourcesRepo,
+  repos: { sources: SourcesRepo; ingest: IngestRepo },
   web: WebClient,
   /** A gone page's linked article gets a draft proposing to deactivate it (source-health.ts). */
   articles: Pick<ArticlesService, 'forkDraft'>,
   options: { extractThreads?: number } = {},
 ) {
-  const ingestRepo = createIngestRepo(pool);
+  const { sources: repo, ingest: ingestRepo } = repos;
   const health = createSourceHealth(repo, articles);
   const extractor = createExtractPool({ threads: options.extractThreads });
 
