@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { createKeysRepo } from '../src/keys/keys-repo.js';
 import { createKeysService } from '../src/keys/keys-service.js';
 import { createLogger } from '../src/lib/logger.js';
 import { runMigrations } from '../src/lib/migrate.js';
@@ -147,7 +148,7 @@ async function main(): Promise<void> {
     redisPort: new URL(redisUrl).port || '6379',
     fake,
     api: { url: apiUrl, child: api },
-    keys: createKeysService(pool, logger),
+    keys: createKeysService(pool, createKeysRepo(pool), logger),
     generateQueue,
     ingestQueue,
     serviceEnv,

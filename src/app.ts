@@ -104,7 +104,11 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ap
     redis: deps.redis,
     keyPrefix: deps.config.queuePrefix,
   });
-  registerIdempotency(app, { pool: deps.pool, logger: deps.logger, bodyLimit: BODY_LIMIT_BYTES });
+  registerIdempotency(app, {
+    repo: deps.repos.idempotency,
+    logger: deps.logger,
+    bodyLimit: BODY_LIMIT_BYTES,
+  });
 
   await app.register(swagger, {
     openapi: {

@@ -5,6 +5,7 @@ import { createPool } from './lib/db.js';
 import { openDatabase } from './lib/infrastructure.js';
 import { createLogger } from './lib/logger.js';
 import { runMigrations } from './lib/migrate.js';
+import { createKeysRepo } from './keys/keys-repo.js';
 import { createKeysService, SCOPES, type KeysService, type Scope } from './keys/keys-service.js';
 import { loadConfigOrExit, runRole } from './main.js';
 import { syncCommand } from './sync/sync-cli.js';
@@ -49,7 +50,7 @@ async function withDatabase<T>(
   const pool = createPool(database.url, 2, logger);
   try {
     const applied = await runMigrations(database.url, logger);
-    return await fn(createKeysService(pool, logger), applied);
+    return await fn(createKeysService(pool, createKeysRepo(pool), logger), applied);
   } finally {
     await pool.end();
     await database.stop();

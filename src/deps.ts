@@ -7,7 +7,18 @@ import { createMetrics, type Metrics } from './lib/metrics.js';
 import { closeQueue, createQueue } from './lib/queues.js';
 import { withTimeout } from './lib/timeout.js';
 import { closeRedis, createProducerConnection, type Redis } from './lib/redis.js';
+import { createBatchesRepo } from './generation/batches-repo.js';
+import { createJobsRepo } from './generation/jobs-repo.js';
+import { createIdempotencyRepo } from './http/idempotency-repo.js';
+import { createKeysRepo } from './keys/keys-repo.js';
 import { createKeysService, type KeysService } from './keys/keys-service.js';
+import { createArticlesRepo } from './knowledge/articles-repo.js';
+import { createFoldersRepo } from './knowledge/folders-repo.js';
+import { createReviewRepo } from './knowledge/review-repo.js';
+import { createIngestRepo } from './sources/ingest-repo.js';
+import { createSourcesRepo } from './sources/sources-repo.js';
+import { createSyncRepo } from './sync/sync-repo.js';
+import { createWebhooksRepo } from './webhooks/webhooks-repo.js';
 import { createArticlesService, type ArticlesService } from './knowledge/articles-service.js';
 import { createFoldersService, type FoldersService } from './knowledge/folders-service.js';
 import { createTreeService, type TreeService } from './knowledge/tree-service.js';
@@ -22,7 +33,6 @@ import { createJobEvents, type JobEvents } from './generation/job-events.js';
 import { createModelLimiter } from './generation/model-limiter.js';
 import { createTreeScaffold, type TreeScaffold } from './generation/tree-scaffold.js';
 import { createWorkspaceQuotas, type WorkspaceQuotas } from './generation/workspace-quotas.js';
-import { createJobsRepo } from './generation/jobs-repo.js';
 import { createDeepCrawler, CRAWL_DEFAULTS, type CrawlLimits } from './sources/deep-crawl.js';
 import { createWebClient, type WebClient, type WebClientOptions } from './sources/fetch/web-client.js';
 import { createIngestEnqueuer, INGEST_QUEUE } from './sources/ingest-queue.js';
@@ -41,10 +51,34 @@ import type { Writer } from './writers/writer.js';
 
 export type Role = 'api' | 'worker' | 'all';
 
+/**
+ * One repository per table (or per closely kept group of tables), built once here; services take the ones
+ * they need, and other features reach a table only through the owning feature's service.
+ */
+export function createRepos(pool: Pool) {
+  return {
+    articles: createArticlesRepo(pool),
+    folders: createFoldersRepo(pool),
+    review: createReviewRepo(pool),
+    sources: createSourcesRepo(pool),
+    ingest: createIngestRepo(pool),
+    jobs: createJobsRepo(pool),
+    batches: createBatchesRepo(pool),
+    sync: createSyncRepo(pool),
+    webhooks: createWebhooksRepo(pool),
+    keys: createKeysRepo(pool),
+    idempotency: createIdempotencyRepo(pool),
+  };
+}
+
+export type Repos = ReturnType<typeof createRepos>;
+
 export interface Deps {
   config: Config;
   logger: Logger;
   pool: Pool;
+  /** The repositories every service shares (createRepos); the HTTP edge and the workers take theirs here. */
+  repos: Repos;
   /** The producer connection: fails fast while Redis is down (see lib/redis.ts). */
   redis: Redis;
   redisUrl: string;
@@ -118,52 +152,70 @@ export function createDeps(
     schedule: createQueue(SCHEDULE_QUEUE, redis, config.queuePrefix, logger, { attempts: 1 }),
   };
   const metrics = createMetrics({ queues: Object.values(queues), logger });
-  const jobsRepo = createJobsRepo(pool);
-  // Publishing a generated draft assigns its folder to the job's bot (see articles-publish.ts).
-  const articles = createArticlesService(pool, {
-    botOfGenerationJob: (workspaceId, jobId, tx) => jobsRepo.botOf(workspaceId, jobId, tx),
+  const repos = createRepos(pool);
+  // Publishing a generated draft assigns its folder to the job's bot, and a source-backed draft's publish links
+  // its source to the live article (see articles-publish.ts). `sources` is built below (it deletes linked
+  // articles through this service); the hook runs only once both exist.
+  const articles = createArticlesService(pool, repos, {
+    botOfGenerationJob: (workspaceId, jobId, tx) => repos.jobs.botOf(workspaceId, jobId, tx),
+    linkSourceToArticle: (workspaceId, save, tx) => sources.linkToArticle(workspaceId, save, tx),
   });
   const writer = createWriter(config, logger);
   const web = createWebClient({ ...options.web, allowPrivateAddresses: config.allowPrivateUrls });
   const crawler = createDeepCrawler(web, { ...CRAWL_DEFAULTS, ...options.crawlLimits });
   const jobEvents = createJobEvents(connections.databaseUrl, logger);
-  const keys = createKeysService(pool, logger, { databaseUrl: connections.databaseUrl });
-  const folders = createFoldersService(pool);
+  const keys = createKeysService(pool, repos.keys, logger, { databaseUrl: connections.databaseUrl });
+  const folders = createFoldersService(pool, repos);
   const webhooks = createWebhooksFeature({
     config,
     pool,
+    repo: repos.webhooks,
     queue: queues.webhooks,
     logger,
     web: options.web,
     jobOptions: options.jobOptions,
   });
-  const sources = createSourcesService(pool, createIngestEnqueuer(queues.ingest, logger), crawler, articles);
+  const sources = createSourcesService(
+    pool,
+    repos.sources,
+    createIngestEnqueuer(queues.ingest, logger),
+    crawler,
+    articles,
+  );
   const quotas = createWorkspaceQuotas(pool, {
     maxQueuedJobs: config.workspaceMaxQueuedJobs,
     maxTokensPerDay: config.workspaceMaxTokensPerDay,
   });
-  const generation = createGenerationService({ pool, queue: queues.generate, logger, sources, quotas });
-  const batches = createBatchesService({ pool, queue: queues.generate, logger, quotas });
-  const sync = createSyncService({ pool, queue: queues.sync, logger, sources });
-  const ingest = createIngestService(pool, web, articles);
+  const generation = createGenerationService({
+    pool,
+    repos,
+    queue: queues.generate,
+    logger,
+    sources,
+    quotas,
+  });
+  const batches = createBatchesService({ pool, repos, queue: queues.generate, logger, quotas });
+  const sync = createSyncService({ pool, repos, queue: queues.sync, logger, sources });
+  const ingest = createIngestService(pool, repos, web, articles);
 
   return {
     config,
     logger,
     pool,
+    repos,
     redis,
     redisUrl: connections.redisUrl,
     keys,
     folders,
     articles,
-    tree: createTreeService(pool, articles),
+    tree: createTreeService(pool, repos.folders, articles),
     web,
     sources,
     ingest,
     writer,
     queues,
     generation,
-    generationRun: createGenerationRunService({ pool, writer, articles, folders, sources, metrics }),
+    generationRun: createGenerationRunService({ pool, repos, writer, articles, folders, sources, metrics }),
     batches,
     quotas,
     treeScaffold: createTreeScaffold({
@@ -174,7 +226,7 @@ export function createDeps(
     }),
     sync,
     schedules: createSchedulesService({ pool, queue: queues.schedule, logger, sync }),
-    syncRuns: createSyncRunService({ pool, sources, generation, batches }),
+    syncRuns: createSyncRunService({ pool, repos, sources, generation, batches }),
     jobEvents,
     webhooks: webhooks.service,
     webhookDelivery: webhooks.delivery,

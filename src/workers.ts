@@ -60,7 +60,7 @@ export function startWorkers(deps: Deps, options: WorkerOptions = {}): Workers {
     }),
   );
   const relay = startWebhookRelay({
-    pool: deps.pool,
+    repo: deps.repos.webhooks,
     queue: deps.queues.webhooks,
     logger,
     everyMs: options.webhookRelayEveryMs ?? 250,

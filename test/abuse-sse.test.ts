@@ -61,12 +61,12 @@ describe('job event streams', () => {
     expect(JSON.parse(streams.thirdOfA.body)).toMatchObject({
       code: 'RATE_LIMITED',
       message:
-        'this API key already has 2 open job event streams, the most SSE_MAX_STREAMS_PER_KEY allows (2); close one, or watch more jobs per stream',
+        'cannot open a job event stream: this API key already has 2 open event streams (job and batch streams count together), the most SSE_MAX_STREAMS_PER_KEY allows (2); close one, or watch more jobs per stream',
     });
     expect(streams.firstOfB.status).toBe(200);
     expect(streams.secondOfB.status).toBe(429);
     expect(JSON.parse(streams.secondOfB.body).message).toBe(
-      'this server already has 3 open job event streams, the most SSE_MAX_STREAMS allows (3); try again later',
+      'cannot open a job event stream: this server already has 3 open event streams (job and batch streams count together), the most SSE_MAX_STREAMS allows (3); try again later',
     );
     expect(healthz.maxGapMs).toBeLessThan(HEALTHZ_MAX_GAP_MS);
 
@@ -103,7 +103,11 @@ describe('job event streams', () => {
     const jobs = [await open(key, jobId), await open(key, jobId)];
     const refused = await openBatch();
     expect(refused.status).toBe(429);
-    expect(JSON.parse(refused.body)).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(JSON.parse(refused.body)).toMatchObject({
+      code: 'RATE_LIMITED',
+      message:
+        'cannot open a batch event stream: this API key already has 2 open event streams (job and batch streams count together), the most SSE_MAX_STREAMS_PER_KEY allows (2); close one',
+    });
     jobs[0]!.close();
     await expect
       .poll(async () => {

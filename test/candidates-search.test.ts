@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createRepos } from '../src/deps.js';
 import { createArticlesService } from '../src/knowledge/articles-service.js';
 import { findCandidates } from '../src/knowledge/candidates-repo.js';
 import { createFoldersService } from '../src/knowledge/folders-service.js';
@@ -90,8 +91,12 @@ describe('candidate search', () => {
       body: COMMON.join(' '),
     };
     const direct = await findCandidates(pool, workspaceId, query);
-    expect(await createArticlesService(pool).findCandidates(workspaceId, query)).toEqual(direct);
-    const folders = createFoldersService(pool);
+    const repos = createRepos(pool);
+    const articles = createArticlesService(pool, repos, {
+      linkSourceToArticle: () => Promise.reject(new Error('nothing is published here')),
+    });
+    expect(await articles.findCandidates(workspaceId, query)).toEqual(direct);
+    const folders = createFoldersService(pool, repos);
     expect((await folders.listFolderChoices(workspaceId)).map((choice) => choice.id)).toEqual([folderId]);
     expect(await folders.botFolderIds(workspaceId, randomUUID())).toBeUndefined();
   });

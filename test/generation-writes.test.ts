@@ -1,10 +1,9 @@
 // The service API the generation pipeline writes through (articles-service.ts): generation drafts, the
-// source-backed save (docs/api.md §4) and the caller's own transaction. Sources are inserted with SQL here.
+// source-backed save (docs/api.md §4, sources-service.ts linkToArticle) and the caller's own transaction. Sources are inserted with SQL here.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTransaction } from '../src/lib/db.js';
 import { AppError } from '../src/lib/errors.js';
-import { saveSourceBacked } from '../src/knowledge/articles-service.js';
 import { startTestApp, type TestContext, type TestKey } from './helpers/app.js';
 import { articleBody, knowledge } from './helpers/knowledge.js';
 
@@ -313,7 +312,7 @@ describe('source-backed save on publish', () => {
     expect(await sourceState(sourceId)).toMatchObject({ linkedKnowledgeId: null, changed: true });
   });
 
-  it('is one function a live write calls in its own transaction', async () => {
+  it('is one sources service call a live write makes in its own transaction', async () => {
     const key = await ctx.createKey();
     const { folder } = await setup(key);
     const sourceId = await insertSource(key.workspaceId, { contentHash: 'hash-9', changed: true });
@@ -334,11 +333,11 @@ describe('source-backed save on publish', () => {
         },
         tx,
       );
-      const saved = await saveSourceBacked(tx, key.workspaceId, {
-        sourceId,
-        liveArticleId: article.id,
-        sourceHash: 'hash-9',
-      });
+      const saved = await ctx.deps.sources.linkToArticle(
+        key.workspaceId,
+        { sourceId, liveArticleId: article.id, sourceHash: 'hash-9' },
+        tx,
+      );
       expect(saved).toEqual({ sourceId, linkedKnowledgeId: article.id, saved: true, changed: false });
       return article;
     });
@@ -352,11 +351,11 @@ describe('source-backed save on publish', () => {
     const { live } = await setup(key);
     const theirSource = await insertSource(other.workspaceId, { contentHash: 'hash-1', changed: true });
     const result = await withTransaction(ctx.deps.pool, (tx) =>
-      saveSourceBacked(tx, key.workspaceId, {
-        sourceId: theirSource,
-        liveArticleId: live.id,
-        sourceHash: 'hash-1',
-      }),
+      ctx.deps.sources.linkToArticle(
+        key.workspaceId,
+        { sourceId: theirSource, liveArticleId: live.id, sourceHash: 'hash-1' },
+        tx,
+      ),
     );
     expect(result).toBeUndefined();
     expect(await sourceState(theirSource)).toMatchObject({ linkedKnowledgeId: null, changed: true });

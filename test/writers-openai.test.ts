@@ -3,11 +3,8 @@ import { decide } from '../src/generation/decide.js';
 import { createLogger } from '../src/lib/logger.js';
 import { validateDecision } from '../src/writers/decision-schema.js';
 import { DECISION_SYSTEM_PROMPT, SOURCE_MAX_TOKENS } from '../src/writers/decision-prompt.js';
-import {
-  createOpenAIWriter,
-  parseRetryAfterMs,
-  type OpenAIWriterOptions,
-} from '../src/writers/openai-writer.js';
+import { parseRetryAfterMs } from '../src/writers/openai-failures.js';
+import { createOpenAIWriter, type OpenAIWriterOptions } from '../src/writers/openai-writer.js';
 import { WriterError, type DecisionRequest } from '../src/writers/writer.js';
 import { reply, startFakeOpenAI, type FakeOpenAI } from './helpers/fake-openai.js';
 import {

@@ -2,7 +2,7 @@
 // job's transaction — a draft (fork for UPDATE, new draft for ADD, no-op record for DO_NOTHING), or a
 // live write followed by the source-backed save (ADD and UPDATE only: a save is what links a source).
 import type { PoolClient } from '../lib/db.js';
-import { saveSourceBacked, type ArticlesService } from '../knowledge/articles-service.js';
+import type { ArticlesService } from '../knowledge/articles-service.js';
 import type { FoldersService } from '../knowledge/folders-service.js';
 import type { Decision } from '../writers/writer.js';
 import type { JobWork } from './jobs-repo.js';
@@ -26,7 +26,7 @@ export async function applyDecision(
   services: {
     articles: ArticlesService;
     folders: FoldersService;
-    sources: Pick<SourcesService, 'recordOutcome'>;
+    sources: Pick<SourcesService, 'recordOutcome' | 'linkToArticle'>;
   },
   input: ApplyInput,
 ): Promise<string | null> {
@@ -41,7 +41,8 @@ export async function applyDecision(
     sourceHash,
   };
   const save = async (liveArticleId: string) => {
-    if (sourceId) await saveSourceBacked(tx, workspaceId, { sourceId, liveArticleId, sourceHash });
+    if (sourceId)
+      await services.sources.linkToArticle(workspaceId, { sourceId, liveArticleId, sourceHash }, tx);
   };
 
   let articleId: string | null;

@@ -5,12 +5,12 @@ import { toIso, toIsoOrNull } from '../lib/dates.js';
 import { withTransaction, type Pool } from '../lib/db.js';
 import { AppError, notFound, validationError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import { createBatchesRepo, type BatchRow } from './batches-repo.js';
+import type { BatchesRepo, BatchRow } from './batches-repo.js';
 import type { Batch, BatchJobsQuery, ListBatchesQuery } from './batches-schemas.js';
 import { enqueueGenerateJobs } from './generate-queue.js';
 import type { Job } from './generation-schemas.js';
 import { toJob } from './generation-service.js';
-import { createJobsRepo } from './jobs-repo.js';
+import type { JobsRepo } from './jobs-repo.js';
 import type { WorkspaceQuotas } from './workspace-quotas.js';
 
 export function batchStatus(
@@ -60,13 +60,13 @@ export function toBatch(row: BatchRow): Batch {
 
 export function createBatchesService(deps: {
   pool: Pool;
+  repos: { batches: BatchesRepo; jobs: JobsRepo };
   queue: Queue;
   logger: Logger;
   quotas: Pick<WorkspaceQuotas, 'admitJobs'>;
 }) {
   const { pool, queue, logger, quotas } = deps;
-  const repo = createBatchesRepo(pool);
-  const jobs = createJobsRepo(pool);
+  const { batches: repo, jobs } = deps.repos;
 
   async function get(workspaceId: string, id: string): Promise<Batch> {
     const row = await repo.find(workspaceId, id);

@@ -23,15 +23,16 @@ import { emitBatchIfFinished, emitJobEvent, type FinishedJob } from '../webhooks
 import { applyDecision } from './apply.js';
 import { decide, decisionKey } from './decide.js';
 import type { GeneratePayload } from './generate-queue.js';
-import { createJobsRepo, type JobOutcome, type JobWork } from './jobs-repo.js';
+import type { JobOutcome, JobsRepo, JobWork } from './jobs-repo.js';
 
 export interface GenerationRunDeps {
   pool: Pool;
+  repos: { jobs: JobsRepo };
   writer: Writer;
   articles: ArticlesService;
   folders: FoldersService;
   /** The outcome recorded on the job's source (its content comes with the started row). */
-  sources: Pick<SourcesService, 'recordOutcome'>;
+  sources: Pick<SourcesService, 'recordOutcome' | 'linkToArticle'>;
   /** Counts model calls and tokens (distill_model_*). */
   metrics?: Pick<Metrics, 'recordModelCall'>;
 }
@@ -73,7 +74,7 @@ function textSource(text: string, id: string | null): DecisionSource {
 
 export function createGenerationRunService(deps: GenerationRunDeps) {
   const { pool, writer, articles, folders, sources, metrics } = deps;
-  const jobs = createJobsRepo(pool);
+  const jobs = deps.repos.jobs;
 
   async function loadInput(work: JobWork): Promise<JobInput> {
     if (work.origin !== 'sources')

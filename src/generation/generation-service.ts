@@ -9,8 +9,8 @@ import { allowedOperations } from '../lib/operations.js';
 import { toIso, toIsoOrNull } from '../lib/dates.js';
 import { enqueueGenerateJobs } from './generate-queue.js';
 import type { BulkGenerateBody, GenerateBody, Job } from './generation-schemas.js';
-import { createBatchesRepo } from './batches-repo.js';
-import { createJobsRepo, type JobParams, type JobRow } from './jobs-repo.js';
+import type { BatchesRepo } from './batches-repo.js';
+import type { JobParams, JobRow, JobsRepo } from './jobs-repo.js';
 import type { WorkspaceQuotas } from './workspace-quotas.js';
 import type { SourcesService } from '../sources/sources-service.js';
 
@@ -54,14 +54,14 @@ function jobParams(body: BulkGenerateBody | GenerateBody): JobParams {
 
 export function createGenerationService(deps: {
   pool: Pool;
+  repos: { jobs: JobsRepo; batches: BatchesRepo };
   queue: Queue;
   logger: Logger;
   sources: Pick<SourcesService, 'assertOwned'>;
   quotas: Pick<WorkspaceQuotas, 'admitJobs'>;
 }) {
   const { pool, queue, logger, sources, quotas } = deps;
-  const repo = createJobsRepo(pool);
-  const batches = createBatchesRepo(pool);
+  const { jobs: repo, batches } = deps.repos;
 
   return {
     /** One job per source, all in one new batch (docs/api.md "Batches"). */

@@ -1,39 +1,21 @@
-// GET /v2/knowledge/public/jobs/events: Server-Sent Events for a set of jobs.
+// GET /v2/knowledge/public/jobs/events: Server-Sent Events for a set of jobs. The stream itself (budget,
+// heartbeat, lifetime) is event-stream.ts.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Job } from './generation-schemas.js';
 import { toJob, type GenerationService } from './generation-service.js';
 import type { JobEvents } from './job-events.js';
-import type { StreamSlots } from './job-events-limits.js';
+import { serveEventStream, type EventStream, type EventStreamOptions } from './event-stream.js';
 
-const HEARTBEAT_MS = 15_000;
 const isFinishedStatus = (status: Job['jobStatus']) => status === 'COMPLETED' || status === 'FAILED';
 const isFinished = (job: Job) => isFinishedStatus(job.jobStatus);
 // Statuses only move forward; a notification that arrives after a fresher read is stale.
 const RANK: Record<Job['jobStatus'], number> = { PENDING: 0, IN_PROGRESS: 1, COMPLETED: 2, FAILED: 2 };
 
-export interface StreamOptions {
+export interface StreamOptions extends Omit<EventStreamOptions, 'kind'> {
   generation: GenerationService;
   events: JobEvents;
-  /** Streams open on this server, each with its `end`; the server ends them when it closes. */
-  openStreams: Set<() => void>;
-  slots: StreamSlots;
-  keyId: string;
   workspaceId: string;
   jobIds: string[];
-}
-
-export async function streamJobEvents(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  options: StreamOptions,
-): Promise<void> {
-  const release = options.slots.acquire(options.keyId);
-  try {
-    await openStream(request, reply, options, release);
-  } catch (error) {
-    release();
-    throw error;
-  }
 }
 
 /**
@@ -48,81 +30,44 @@ function resumeFrom(request: FastifyRequest, jobIds: string[]): [string, Job['jo
   return [id, status as Job['jobStatus']];
 }
 
-async function openStream(
+export async function streamJobEvents(
   request: FastifyRequest,
   reply: FastifyReply,
   options: StreamOptions,
-  release: () => void,
 ): Promise<void> {
-  const { generation, events, openStreams, slots, workspaceId, jobIds } = options;
-  const lastSent = new Map<string, Job['jobStatus']>();
-  const resumed = resumeFrom(request, jobIds);
-  if (resumed) lastSent.set(...resumed);
-  const queued: Job[] = [];
-  let open = false;
-  let finished = false;
+  const { generation, events, workspaceId, jobIds } = options;
+  await serveEventStream(request, reply, { ...options, kind: 'job' }, (stream: EventStream) => {
+    const lastSent = new Map<string, Job['jobStatus']>();
+    const resumed = resumeFrom(request, jobIds);
+    if (resumed) lastSent.set(...resumed);
+    const queued: Job[] = [];
 
-  let finishedJobs = 0;
-  const send = (job: Job) => {
-    const previous = lastSent.get(job.id);
-    if (finished || (previous !== undefined && RANK[job.jobStatus] <= RANK[previous])) return;
-    lastSent.set(job.id, job.jobStatus);
-    reply.raw.write(`event: job\nid: ${job.id}:${job.jobStatus}\ndata: ${JSON.stringify(job)}\n\n`);
-    if (isFinished(job)) finishedJobs += 1;
-    if (finishedJobs === jobIds.length) finish();
-  };
-  // A resumed job that had already finished counts as finished.
-  if (resumed && isFinishedStatus(resumed[1])) finishedJobs += 1;
-  const deliver = (job: Job) => (open ? send(job) : queued.push(job));
-  const resync = () => {
-    generation.jobs(workspaceId, jobIds).then(
-      (jobs) => jobs.forEach(deliver),
-      (error: unknown) => request.log.warn({ err: error }, 'job events resync failed'),
-    );
-  };
+    let finishedJobs = 0;
+    const send = (job: Job) => {
+      const previous = lastSent.get(job.id);
+      if (stream.stopped || (previous !== undefined && RANK[job.jobStatus] <= RANK[previous])) return;
+      lastSent.set(job.id, job.jobStatus);
+      stream.send('job', JSON.stringify(job), `${job.id}:${job.jobStatus}`);
+      if (isFinished(job)) finishedJobs += 1;
+      if (finishedJobs === jobIds.length) stream.finish();
+    };
+    // A resumed job that had already finished counts as finished.
+    if (resumed && isFinishedStatus(resumed[1])) finishedJobs += 1;
+    const deliver = (job: Job) => (stream.started ? send(job) : queued.push(job));
+    const resync = () => {
+      generation.jobs(workspaceId, jobIds).then(
+        (jobs) => jobs.forEach(deliver),
+        (error: unknown) => request.log.warn({ err: error }, 'job events resync failed'),
+      );
+    };
 
-  // Listen before reading the current state, so no change between the two is missed.
-  const unsubscribe = await events.subscribe(workspaceId, jobIds, (row) => deliver(toJob(row)), resync);
-  let current: Job[];
-  try {
-    current = await generation.jobs(workspaceId, jobIds);
-  } catch (error) {
-    unsubscribe();
-    throw error;
-  }
-
-  const heartbeat = setInterval(() => reply.raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
-  // Past its lifetime the stream ends without "done": the client reconnects and resumes.
-  const lifetime = setTimeout(() => end(), slots.limits.maxLifetimeMs);
-  const stop = () => {
-    finished = true;
-    clearInterval(heartbeat);
-    clearTimeout(lifetime);
-    unsubscribe();
-    release();
-    openStreams.delete(end);
-  };
-  function finish() {
-    if (finished) return;
-    stop();
-    reply.raw.end('event: done\ndata: {}\n\n');
-  }
-  function end() {
-    if (finished) return;
-    stop();
-    reply.raw.end();
-  }
-  openStreams.add(end);
-  request.raw.once('close', stop);
-
-  reply.hijack();
-  reply.raw.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-    'x-request-id': request.id,
+    return {
+      subscribe: () => events.subscribe(workspaceId, jobIds, (row) => deliver(toJob(row)), resync),
+      read: () => generation.jobs(workspaceId, jobIds),
+      start(current) {
+        for (const job of current) send(job);
+        for (const job of queued.splice(0)) send(job);
+      },
+    };
   });
-  open = true;
-  for (const job of current) send(job);
-  for (const job of queued.splice(0)) send(job);
 }

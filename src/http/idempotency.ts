@@ -6,11 +6,10 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Pool } from '../lib/db.js';
 import { AppError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { workspaceOf } from './auth.js';
-import { createIdempotencyRepo } from './idempotency-repo.js';
+import type { IdempotencyRepo } from './idempotency-repo.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -63,9 +62,9 @@ async function readBody(payload: NodeJS.ReadableStream, limit: number): Promise<
 
 export function registerIdempotency(
   app: FastifyInstance,
-  options: { pool: Pool; logger: Logger; bodyLimit: number },
+  options: { repo: IdempotencyRepo; logger: Logger; bodyLimit: number },
 ): void {
-  const repo = createIdempotencyRepo(options.pool);
+  const { repo } = options;
   const { logger } = options;
   app.decorateRequest('idempotency', null);
 

@@ -2,7 +2,7 @@ import { withTransaction, type Pool, type PoolClient } from '../lib/db.js';
 import { randomBase62, sha256 } from '../lib/hashing.js';
 import type { Logger } from '../lib/logger.js';
 import { createKeyCache, type KeyCache } from './key-cache.js';
-import { createKeysRepo, type ApiKeyRow, type Scope } from './keys-repo.js';
+import type { ApiKeyRow, KeysRepo, Scope } from './keys-repo.js';
 
 export type { Scope };
 export const SCOPES: readonly Scope[] = ['read', 'write'];
@@ -36,8 +36,12 @@ export interface KeysServiceOptions {
   cacheTtlMs?: number;
 }
 
-export function createKeysService(pool: Pool, logger: Logger, options: KeysServiceOptions = {}) {
-  const repo = createKeysRepo(pool);
+export function createKeysService(
+  pool: Pool,
+  repo: KeysRepo,
+  logger: Logger,
+  options: KeysServiceOptions = {},
+) {
   const lastTouched = new Map<string, number>();
   const cache: KeyCache<AuthContext> | undefined = options.databaseUrl
     ? createKeyCache(options.databaseUrl, logger, { ttlMs: options.cacheTtlMs })

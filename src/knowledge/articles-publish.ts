@@ -16,7 +16,6 @@ import {
   type Tx,
 } from './articles-store.js';
 import { emitEvent } from '../webhooks/events.js';
-import { linkSourceToArticle, type SourceLinkResult } from './source-link-repo.js';
 
 export interface GenerationDraftInput extends GenerationFields {
   /**
@@ -42,27 +41,20 @@ export interface SourceBackedSave {
 }
 
 /**
- * The source-backed save (docs/api.md §4, last paragraph): sets the source's `linkedKnowledgeId` to the live
- * article and, only when the source's current content hash is still `sourceHash`, clears `changed` and
- * records `saved_hash = sourceHash`. When the source changed again after the job read it, `changed` is left
- * as it is. Returns undefined when the source no longer exists in the workspace. Runs on the caller's
- * transaction: call it in the same transaction as the live write.
+ * What publishing needs from other features, wired in deps.ts: the knowledge base writes no other feature's
+ * table itself.
  */
-export function saveSourceBacked(
-  tx: Queryable,
-  workspaceId: string,
-  save: SourceBackedSave,
-): Promise<SourceLinkResult | undefined> {
-  return linkSourceToArticle(tx, workspaceId, save);
-}
-
-/** What publishing needs from other features, wired in deps.ts. */
 export interface PublishHooks {
   /** The bot a generation job ran for, or null. */
   botOfGenerationJob?(workspaceId: string, jobId: string, tx: Queryable): Promise<string | null>;
+  /**
+   * The source-backed save (docs/api.md §4, last paragraph), owned by the sources feature
+   * (sources-service.ts `linkToArticle`); runs in the publish's transaction.
+   */
+  linkSourceToArticle(workspaceId: string, save: SourceBackedSave, tx: Queryable): Promise<unknown>;
 }
 
-export function createArticlesPublishing(store: ArticlesStore, hooks: PublishHooks = {}) {
+export function createArticlesPublishing(store: ArticlesStore, hooks: PublishHooks) {
   const { repo, folders, inTransaction, requireFolder, requireLive, insertArticle, writeVersion } = store;
 
   /** A generated ADD for a bot widens the bot's folders only once it goes live, here. */
@@ -192,11 +184,11 @@ export function createArticlesPublishing(store: ArticlesStore, hooks: PublishHoo
           documentId: draft.sourceDocumentId,
         });
         if (draft.sourceDocumentId)
-          await saveSourceBacked(tx, workspaceId, {
-            sourceId: draft.sourceDocumentId,
-            liveArticleId,
-            sourceHash: draft.sourceHash,
-          });
+          await hooks.linkSourceToArticle(
+            workspaceId,
+            { sourceId: draft.sourceDocumentId, liveArticleId, sourceHash: draft.sourceHash },
+            tx,
+          );
       };
 
       if (draft.operation === 'DO_NOTHING') {

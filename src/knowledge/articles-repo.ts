@@ -1,84 +1,18 @@
-// SQL for the `articles` and `article_versions` tables (live and draft articles in one table).
-import type { ArticleContent } from '../lib/article-content.js';
+// SQL for the `articles` and `article_versions` tables (live and draft articles in one table): one repository,
+// built in deps.ts. Inserts, reads, moves and deletes are here; the version history is
+// articles-versions-repo.ts, and the row types and shared columns are articles-rows.ts.
 import { prepared, type Queryable } from '../lib/db.js';
-import type { Operation } from '../lib/operations.js';
+import {
+  ARTICLE_COLUMNS,
+  VERSION_FIELDS,
+  versionValues,
+  type ArticleRow,
+  type NewArticleRow,
+  type TreeArticleRow,
+} from './articles-rows.js';
+import { articleVersionQueries } from './articles-versions-repo.js';
 
-/** The fields one version holds (archived in `article_versions`). */
-export interface VersionContent extends ArticleContent {
-  active: boolean;
-  public: boolean;
-}
-
-export interface NewArticleRow extends VersionContent {
-  parentFolderId: string | null;
-  origin: string | null;
-  isDraft: boolean;
-  originalArticleId: string | null;
-  originalArticleVersion: number | null;
-  sourceDocumentId: string | null;
-  operation: Operation | null;
-  linkedReason: string | null;
-  backgroundJobId: string | null;
-  sourceHash: string | null;
-}
-
-export interface ArticleRow extends NewArticleRow {
-  id: string;
-  workspaceId: string;
-  isDraftPublished: boolean;
-  version: number;
-  publishedArticleId: string | null;
-  /** Set when the draft was rejected in review (it then leaves the queue and the draft list). */
-  rejectedAt: Date | null;
-  rejectReason: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-  versionedAt: Date;
-}
-
-export interface ArticleVersionRow extends VersionContent {
-  version: number;
-  createdAt: Date;
-}
-
-export interface TreeArticleRow {
-  id: string;
-  parentFolderId: string;
-  title: string;
-  /** The start of mainKnowledge only: the tree shows an excerpt. */
-  head: string;
-  updatedAt: Date;
-}
-
-const ARTICLE_COLUMNS = `id, workspace_id AS "workspaceId", parent_folder_id AS "parentFolderId", title,
-  main_knowledge AS "mainKnowledge", agent_instruction AS "agentInstruction", questions, keywords, escalation,
-  active, public, origin, is_draft AS "isDraft", original_article_id AS "originalArticleId",
-  original_article_version AS "originalArticleVersion", is_draft_published AS "isDraftPublished", version,
-  source_document_id AS "sourceDocumentId", operation, linked_reason AS "linkedReason",
-  background_job_id AS "backgroundJobId", source_hash AS "sourceHash",
-  published_article_id AS "publishedArticleId", rejected_at AS "rejectedAt", reject_reason AS "rejectReason",
-  created_at AS "createdAt", updated_at AS "updatedAt",
-  versioned_at AS "versionedAt"`;
-
-const VERSION_COLUMNS = `version, title, main_knowledge AS "mainKnowledge", agent_instruction AS "agentInstruction",
-  questions, keywords, escalation, active, public, created_at AS "createdAt"`;
-
-// The columns of one version, in the order of versionValues.
-const VERSION_FIELDS =
-  'title, main_knowledge, agent_instruction, questions, keywords, escalation, active, public';
-const versionValues = (content: VersionContent): unknown[] => [
-  content.title,
-  content.mainKnowledge,
-  content.agentInstruction,
-  content.questions,
-  content.keywords,
-  content.escalation,
-  content.active,
-  content.public,
-];
-/** SET clause for a version's columns as $3…$10 (after the workspace and article IDs). */
-const SET_VERSION = `title = $3, main_knowledge = $4, agent_instruction = $5, questions = $6, keywords = $7,
-  escalation = $8, active = $9, public = $10`;
+export type * from './articles-rows.js';
 
 // Times come from clock_timestamp(), not now(): articles written in one transaction (a tree import, a
 // publish) keep their order in the newest-first list.
@@ -128,6 +62,8 @@ export interface ListFilter {
 
 export function createArticlesRepo(db: Queryable) {
   return {
+    ...articleVersionQueries(db),
+
     async insert(workspaceId: string, row: NewArticleRow, tx: Queryable = db): Promise<ArticleRow> {
       const { rows } = await tx.query<ArticleRow>(
         `INSERT INTO articles (${INSERT_COLUMNS}) VALUES (${INSERT_PLACEHOLDERS}) RETURNING ${ARTICLE_COLUMNS}`,
@@ -209,61 +145,6 @@ export function createArticlesRepo(db: Queryable) {
       return rows;
     },
 
-    /** Copies the current version into `article_versions` (before it is replaced). */
-    async archiveCurrentVersion(workspaceId: string, id: string, tx: Queryable = db): Promise<void> {
-      await tx.query(
-        `INSERT INTO article_versions (article_id, workspace_id, version, ${VERSION_FIELDS}, created_at)
-         SELECT id, workspace_id, version, ${VERSION_FIELDS}, versioned_at
-         FROM articles WHERE workspace_id = $1 AND id = $2`,
-        [workspaceId, id],
-      );
-    },
-
-    /** Writes `content` as the next version (the caller archived the current one first). */
-    async writeNextVersion(
-      workspaceId: string,
-      id: string,
-      content: VersionContent & { parentFolderId?: string },
-      tx: Queryable = db,
-    ): Promise<ArticleRow> {
-      const { rows } = await tx.query<ArticleRow>(
-        `UPDATE articles SET ${SET_VERSION}, parent_folder_id = COALESCE($11, parent_folder_id),
-           version = version + 1, versioned_at = clock_timestamp(), updated_at = clock_timestamp()
-         WHERE workspace_id = $1 AND id = $2 RETURNING ${ARTICLE_COLUMNS}`,
-        [workspaceId, id, ...versionValues(content), content.parentFolderId ?? null],
-      );
-      return rows[0]!;
-    },
-
-    /**
-     * Marks a draft published, recording the content that was published (the overrides given at publish
-     * time) and the live article it became, without touching its version history.
-     */
-    async markPublished(
-      workspaceId: string,
-      id: string,
-      published: {
-        content: VersionContent;
-        parentFolderId: string | null;
-        publishedArticleId: string | null;
-      },
-      tx: Queryable = db,
-    ): Promise<ArticleRow> {
-      const { rows } = await tx.query<ArticleRow>(
-        `UPDATE articles SET ${SET_VERSION}, parent_folder_id = $11, published_article_id = $12,
-           is_draft_published = true, updated_at = clock_timestamp()
-         WHERE workspace_id = $1 AND id = $2 RETURNING ${ARTICLE_COLUMNS}`,
-        [
-          workspaceId,
-          id,
-          ...versionValues(published.content),
-          published.parentFolderId,
-          published.publishedArticleId,
-        ],
-      );
-      return rows[0]!;
-    },
-
     async move(
       workspaceId: string,
       id: string,
@@ -282,30 +163,6 @@ export function createArticlesRepo(db: Queryable) {
       const { rows } = await tx.query<ArticleRow>(
         `DELETE FROM articles WHERE workspace_id = $1 AND id = $2 RETURNING ${ARTICLE_COLUMNS}`,
         [workspaceId, id],
-      );
-      return rows[0];
-    },
-
-    /** Archived versions, newest first (the current version is on the article row). */
-    async versions(workspaceId: string, id: string, tx: Queryable = db): Promise<ArticleVersionRow[]> {
-      const { rows } = await tx.query<ArticleVersionRow>(
-        `SELECT ${VERSION_COLUMNS} FROM article_versions WHERE workspace_id = $1 AND article_id = $2
-         ORDER BY version DESC`,
-        [workspaceId, id],
-      );
-      return rows;
-    },
-
-    async findVersion(
-      workspaceId: string,
-      id: string,
-      version: number,
-      tx: Queryable = db,
-    ): Promise<ArticleVersionRow | undefined> {
-      const { rows } = await tx.query<ArticleVersionRow>(
-        `SELECT ${VERSION_COLUMNS} FROM article_versions
-         WHERE workspace_id = $1 AND article_id = $2 AND version = $3`,
-        [workspaceId, id, version],
       );
       return rows[0];
     },

@@ -5,11 +5,10 @@ import { AppError, notFound, validationError } from '../lib/errors.js';
 import { OPERATIONS } from '../lib/operations.js';
 import type { Article, ReviewQueue, ReviewQueueQuery } from './articles-schemas.js';
 import { assertNotRejected, toArticle, type ArticlesStore, type Tx } from './articles-store.js';
-import { createReviewRepo, type ReviewFilter } from './review-repo.js';
+import type { ReviewFilter, ReviewRepo } from './review-repo.js';
 
-export function createArticlesReview(store: ArticlesStore) {
-  const { pool, repo, inTransaction } = store;
-  const review = createReviewRepo(pool);
+export function createArticlesReview(store: ArticlesStore, review: ReviewRepo) {
+  const { repo, inTransaction } = store;
 
   return {
     /**

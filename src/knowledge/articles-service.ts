@@ -13,10 +13,13 @@ import type {
   ListArticlesQuery,
   UpdateArticleBody,
 } from './articles-schemas.js';
+import type { ArticlesRepo } from './articles-repo.js';
 import { createArticlesHistory } from './articles-history.js';
 import { createArticlesPublishing, type PublishHooks } from './articles-publish.js';
 import { createArticlesReview } from './articles-review.js';
 import { findCandidates, type CandidateQuery } from './candidates-repo.js';
+import type { FoldersRepo } from './folders-repo.js';
+import type { ReviewRepo } from './review-repo.js';
 import {
   contentOf,
   createArticlesStore,
@@ -27,7 +30,7 @@ import {
   type Tx,
 } from './articles-store.js';
 
-export { saveSourceBacked, type GenerationDraftInput, type SourceBackedSave } from './articles-publish.js';
+export type { GenerationDraftInput, PublishHooks, SourceBackedSave } from './articles-publish.js';
 export { toArticle, type GenerationFields, type Tx } from './articles-store.js';
 
 export interface NewArticleInput extends ArticleContent {
@@ -40,8 +43,15 @@ export interface NewArticleInput extends ArticleContent {
   generation?: GenerationFields;
 }
 
-export function createArticlesService(pool: Pool, hooks: PublishHooks = {}) {
-  const store = createArticlesStore(pool);
+/** The knowledge base's repositories, built once in deps.ts. */
+export interface KnowledgeRepos {
+  articles: ArticlesRepo;
+  folders: FoldersRepo;
+  review: ReviewRepo;
+}
+
+export function createArticlesService(pool: Pool, repos: KnowledgeRepos, hooks: PublishHooks) {
+  const store = createArticlesStore(pool, repos);
   const { repo, folders, inTransaction, requireArticle, requireEditable, requireFolder, requireLive } = store;
 
   async function createArticle(workspaceId: string, input: NewArticleInput, tx?: Tx): Promise<Article> {
@@ -144,7 +154,7 @@ export function createArticlesService(pool: Pool, hooks: PublishHooks = {}) {
     moveArticle,
     ...createArticlesPublishing(store, hooks),
     ...createArticlesHistory(store),
-    ...createArticlesReview(store),
+    ...createArticlesReview(store, repos.review),
 
     /** One article of the workspace, or undefined. */
     async findArticle(workspaceId: string, id: string, tx?: Queryable): Promise<Article | undefined> {

@@ -5,14 +5,9 @@ import { toIso } from '../lib/dates.js';
 import { withTransaction, type Pool, type PoolClient, type Queryable } from '../lib/db.js';
 import { AppError, notFound } from '../lib/errors.js';
 import type { Operation } from '../lib/operations.js';
-import {
-  createArticlesRepo,
-  type ArticleRow,
-  type NewArticleRow,
-  type VersionContent,
-} from './articles-repo.js';
+import type { ArticleRow, ArticlesRepo, NewArticleRow, VersionContent } from './articles-repo.js';
 import type { Article, ArticleOverrides } from './articles-schemas.js';
-import { createFoldersRepo } from './folders-repo.js';
+import type { FoldersRepo } from './folders-repo.js';
 
 /** A client inside an open transaction (from `withTransaction`, or the caller's own BEGIN). */
 export type Tx = PoolClient;
@@ -112,9 +107,8 @@ export function assertEditable(row: ArticleRow): void {
     );
 }
 
-export function createArticlesStore(pool: Pool) {
-  const repo = createArticlesRepo(pool);
-  const folders = createFoldersRepo(pool);
+export function createArticlesStore(pool: Pool, repos: { articles: ArticlesRepo; folders: FoldersRepo }) {
+  const { articles: repo, folders } = repos;
 
   function inTransaction<T>(tx: Tx | undefined, fn: (tx: Tx) => Promise<T>): Promise<T> {
     return tx ? fn(tx) : withTransaction(pool, fn);

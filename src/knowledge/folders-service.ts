@@ -8,9 +8,9 @@ import {
 import { AppError, notFound } from '../lib/errors.js';
 import { toIso } from '../lib/dates.js';
 import { markdownToText } from '../lib/markdown-text.js';
-import { createArticlesRepo, type TreeArticleRow } from './articles-repo.js';
+import type { ArticlesRepo, TreeArticleRow } from './articles-repo.js';
 import { botFolderIds, listFolderChoices } from './candidates-repo.js';
-import { createFoldersRepo, type FolderRow } from './folders-repo.js';
+import type { FolderRow, FoldersRepo } from './folders-repo.js';
 import type {
   CreateFolderBody,
   Folder,
@@ -97,9 +97,8 @@ const latest = (dates: Iterable<Date | null>, start: Date): Date => {
   return out;
 };
 
-export function createFoldersService(pool: Pool) {
-  const repo = createFoldersRepo(pool);
-  const articles = createArticlesRepo(pool);
+export function createFoldersService(pool: Pool, repos: { folders: FoldersRepo; articles: ArticlesRepo }) {
+  const { folders: repo, articles } = repos;
 
   return {
     async create(workspaceId: string, body: CreateFolderBody): Promise<Folder> {

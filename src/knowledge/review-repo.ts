@@ -145,3 +145,5 @@ export function createReviewRepo(db: Queryable) {
     },
   };
 }
+
+export type ReviewRepo = ReturnType<typeof createReviewRepo>;

@@ -3,7 +3,7 @@
 import { withTransaction, type Pool } from '../lib/db.js';
 import { AppError } from '../lib/errors.js';
 import type { ArticlesService } from './articles-service.js';
-import { createFoldersRepo } from './folders-repo.js';
+import type { FoldersRepo } from './folders-repo.js';
 import { keywordsFromTitle, type TreeCsvRow, type TreeImportResult } from './tree-csv.js';
 import { importOrder, TreeFolders } from './tree-folders.js';
 
@@ -11,9 +11,7 @@ export const TREE_IMPORT_ORIGIN = 'tree-import';
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
-export function createTreeService(pool: Pool, articles: ArticlesService) {
-  const folders = createFoldersRepo(pool);
-
+export function createTreeService(pool: Pool, folders: FoldersRepo, articles: ArticlesService) {
   return {
     /**
      * Every row lives in the folder at its `folder_path` (created along the way when missing). A folder row

@@ -84,3 +84,5 @@ export function createIngestRepo(db: Queryable) {
     },
   };
 }
+
+export type IngestRepo = ReturnType<typeof createIngestRepo>;

@@ -12,8 +12,8 @@ import { emitEvent } from '../webhooks/events.js';
 import type { IngestJobData } from './ingest-queue.js';
 import { capParagraphs } from './source-limits.js';
 import { createSourceHealth, suspectReason, type HeldContent } from './source-health.js';
-import { createIngestRepo, type StartedIngestRow, type StartSource } from './ingest-repo.js';
-import { createSourcesRepo, type SourceRow } from './sources-repo.js';
+import type { IngestRepo, StartedIngestRow, StartSource } from './ingest-repo.js';
+import type { SourceRow, SourcesRepo } from './sources-repo.js';
 
 /** What a fetch stores: the extracted page, cut to the size limits (the notice says what was cut). */
 type StoredContent = HeldContent & { notice: string };
@@ -67,14 +67,14 @@ async function extractOrEmpty(
 
 export function createIngestService(
   pool: Pool,
+  repos: { sources: SourcesRepo; ingest: IngestRepo },
   web: WebClient,
   /** A gone page's linked article gets a draft proposing to deactivate it (source-health.ts). */
   articles: Pick<ArticlesService, 'forkDraft'>,
   options: { extractThreads?: number } = {},
 ) {
-  const repo = createSourcesRepo(pool);
-  const ingestRepo = createIngestRepo(pool);
-  const health = createSourceHealth(pool, articles);
+  const { sources: repo, ingest: ingestRepo } = repos;
+  const health = createSourceHealth(repo, articles);
   const extractor = createExtractPool({ threads: options.extractThreads });
 
   /**

@@ -5,7 +5,7 @@ import type { PoolClient, Queryable } from '../lib/db.js';
 import { AppError } from '../lib/errors.js';
 import type { ArticlesService } from '../knowledge/articles-service.js';
 import { emitEvent } from '../webhooks/events.js';
-import type { NewContent, SourceRow } from './sources-repo.js';
+import type { NewContent, SourceRow, SourcesRepo } from './sources-repo.js';
 
 /** More than this share of the text lost in one refresh is treated as breakage, not an edit. */
 export const MAX_SHRINK = 0.6;
@@ -37,57 +37,24 @@ export function suspectReason(
 /** The content a suspect refresh held back: what a normal refresh would have stored. */
 export type HeldContent = NewContent;
 
-export function createSourceHealth(db: Queryable, articles: Pick<ArticlesService, 'forkDraft'>) {
+export function createSourceHealth(
+  repo: Pick<SourcesRepo, 'markHealthy' | 'holdBack' | 'findHeld' | 'countGoneStrike'>,
+  articles: Pick<ArticlesService, 'forkDraft'>,
+) {
   return {
     /** A normal refresh: the page is there and what it answered is current. */
-    async markHealthy(workspaceId: string, id: string, tx: Queryable): Promise<void> {
-      await tx.query(
-        `UPDATE sources SET gone = false, gone_strikes = 0, gone_strike_job_id = NULL, suspect = NULL,
-           held_title = NULL, held_mime_type = NULL, held_paragraphs = NULL, held_hash = NULL,
-           held_etag = NULL, held_last_modified = NULL
-         WHERE workspace_id = $1 AND id = $2`,
-        [workspaceId, id],
-      );
-    },
+    markHealthy: (workspaceId: string, id: string, tx: Queryable) => repo.markHealthy(workspaceId, id, tx),
 
     /** Keeps the old content current and the new one aside, with the reason; `changed` is not touched. */
-    async holdBack(
-      workspaceId: string,
-      id: string,
-      reason: string,
-      held: HeldContent,
-      tx: Queryable,
-    ): Promise<void> {
-      await tx.query(
-        `UPDATE sources SET suspect = $3, held_title = $4, held_mime_type = $5, held_paragraphs = $6,
-           held_hash = $7, held_etag = $8, held_last_modified = $9, gone = false, gone_strikes = 0,
-           gone_strike_job_id = NULL, success = true, error = '', fetched_at = now(), updated_at = now()
-         WHERE workspace_id = $1 AND id = $2`,
-        [
-          workspaceId,
-          id,
-          reason,
-          held.title,
-          held.mimeType,
-          held.paragraphs,
-          held.contentHash,
-          held.etag,
-          held.lastModified,
-        ],
-      );
-    },
+    holdBack: (workspaceId: string, id: string, reason: string, held: HeldContent, tx: Queryable) =>
+      repo.holdBack(workspaceId, id, reason, held, tx),
 
-    /** The content a suspect refresh held back, or undefined when the source is not suspect. */
-    /** The held-back content; its breadcrumb is the source's current one (a hold keeps none of its own). */
+    /**
+     * The content a suspect refresh held back, or undefined when the source is not suspect; its breadcrumb is
+     * the source's current one (a hold keeps none of its own).
+     */
     async held(workspaceId: string, id: string, tx: Queryable): Promise<HeldContent | undefined> {
-      const { rows } = await tx.query<HeldContent & { suspect: string | null }>(
-        `SELECT suspect, held_title AS title, held_mime_type AS "mimeType", held_paragraphs AS paragraphs,
-           held_hash AS "contentHash", held_etag AS etag, held_last_modified AS "lastModified",
-           breadcrumb
-         FROM sources WHERE workspace_id = $1 AND id = $2`,
-        [workspaceId, id],
-      );
-      const row = rows[0];
+      const row = await repo.findHeld(workspaceId, id, tx);
       if (!row || row.suspect === null || row.contentHash === null) return undefined;
       const { suspect: _suspect, ...held } = row;
       return held;
@@ -99,15 +66,7 @@ export function createSourceHealth(db: Queryable, articles: Pick<ArticlesService
      * is deleted. True when this strike made the page gone.
      */
     async strike(source: SourceRow, jobId: string, tx: PoolClient): Promise<boolean> {
-      const { rows } = await tx.query<{ gone: boolean; wasGone: boolean }>(
-        `UPDATE sources s SET gone_strikes = s.gone_strikes + 1, gone_strike_job_id = $3,
-           gone = s.gone_strikes + 1 >= $4
-         FROM (SELECT gone FROM sources WHERE workspace_id = $1 AND id = $2) AS before
-         WHERE s.workspace_id = $1 AND s.id = $2 AND s.gone_strike_job_id IS DISTINCT FROM $3
-         RETURNING s.gone, before.gone AS "wasGone"`,
-        [source.workspaceId, source.id, jobId, GONE_AFTER],
-      );
-      const row = rows[0];
+      const row = await repo.countGoneStrike(source.workspaceId, source.id, jobId, GONE_AFTER, tx);
       if (!row?.gone || row.wasGone) return false;
       await emitEvent(tx, source.workspaceId, 'source.gone', {
         documentId: source.id,

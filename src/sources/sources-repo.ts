@@ -1,191 +1,36 @@
+// The sources repository (one for the table, built in deps.ts): the reads and writes of the sources API are
+// here; what an ingestion writes is in source-content-repo.ts and source-health-repo.ts, a source's links to
+// knowledge in source-links-repo.ts, and the row types in source-rows.ts.
 import { prepared, type Queryable } from '../lib/db.js';
-import type { JobStatus, Operation } from '../lib/operations.js';
-import type { SourceType } from './sources-schemas.js';
+import { sourceContentQueries } from './source-content-repo.js';
+import { sourceHealthQueries } from './source-health-repo.js';
+import { sourceLinkQueries } from './source-links-repo.js';
+import {
+  SOURCE_COLUMNS,
+  SOURCE_FROM,
+  type DeletedSource,
+  type ListFilters,
+  type SourceRef,
+  type SourceRow,
+  type WebSourceRef,
+} from './source-rows.js';
 
-export interface SourceRow {
-  id: string;
-  workspaceId: string;
-  sourceType: SourceType;
-  externalId: string;
-  originalUrl: string;
-  title: string;
-  mimeType: string;
-  objectType: string;
-  english: boolean;
-  baser: boolean;
-  paragraphs: string[];
-  oldParagraphs: string[];
-  contentHash: string | null;
-  /** The page's breadcrumb trail, root first; [] when it shows none. */
-  breadcrumb: string[];
-  /** Where the stored original is; null for web pages until one is stored. */
-  storageUrl: string | null;
-  savedHash: string | null;
-  etag: string | null;
-  lastModified: string | null;
-  success: boolean;
-  error: string;
-  linkedJobId: string | null;
-  linkedJobStatus: JobStatus | null;
-  linkedKnowledgeId: string | null;
-  linkedOperation: Operation | null;
-  linkedReason: string | null;
-  changed: boolean;
-  gone: boolean;
-  suspect: string | null;
-  fetchedAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-// The text arrays come as JSON: JSON.parse reads them at a fraction of the CPU of pg's text[] parser, which
-// was the largest part of a list request's own CPU in the API process.
-const SOURCE_COLUMNS = `s.id, s.workspace_id AS "workspaceId", s.source_type AS "sourceType",
-  s.external_id AS "externalId", s.original_url AS "originalUrl", s.title, s.mime_type AS "mimeType",
-  s.object_type AS "objectType", s.english, s.baser, to_json(s.paragraphs) AS paragraphs,
-  to_json(s.old_paragraphs) AS "oldParagraphs", s.content_hash AS "contentHash",
-  to_json(s.breadcrumb) AS breadcrumb, s.storage_url AS "storageUrl", s.saved_hash AS "savedHash", s.etag, s.last_modified AS "lastModified",
-  s.success, s.error, s.linked_job_id AS "linkedJobId", j.status AS "linkedJobStatus",
-  s.linked_knowledge_id AS "linkedKnowledgeId", s.linked_operation AS "linkedOperation",
-  s.linked_reason AS "linkedReason", s.changed, s.gone, s.suspect, s.fetched_at AS "fetchedAt",
-  s.created_at AS "createdAt", s.updated_at AS "updatedAt"`;
-const SOURCE_FROM = 'sources s LEFT JOIN ingest_jobs j ON j.id = s.linked_job_id';
-
-export type SourceRef = Pick<SourceRow, 'id' | 'sourceType' | 'linkedJobId' | 'linkedJobStatus'>;
-export type FetchTarget = Pick<
-  SourceRow,
-  'sourceType' | 'originalUrl' | 'contentHash' | 'etag' | 'lastModified'
->;
-
-export interface ListFilters {
-  source?: SourceType;
-  changed?: boolean;
-  success?: boolean;
-  english?: boolean;
-  id?: string;
-  title?: string;
-  url?: string;
-  linkedKnowledgeId?: string;
-  linkedOperation?: Operation;
-  gone?: boolean;
-  suspect?: boolean;
-}
+export type * from './source-rows.js';
+export { CONTENT_SET, contentValues } from './source-rows.js';
+export { sourceForJobColumn, type SourceForJob, type SourceLinkResult } from './source-links-repo.js';
 
 /** `%`, `_` and `\` match themselves in a substring filter. */
 const likeSubstring = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-export interface NewContent {
-  title: string;
-  mimeType: string;
-  paragraphs: string[];
-  contentHash: string;
-  breadcrumb: string[];
-  etag: string | null;
-  lastModified: string | null;
-}
-
-/** A content write; `notice`: what was cut to fit (source-limits.ts), kept in `error` of a successful source. */
-export type StoredContent = NewContent & { oldParagraphs: string[]; changed: boolean; notice: string };
-
-/** The columns a content write sets, from parameters $3–$12 (contentValues); ingest-repo.ts uses it too. */
-export const CONTENT_SET = `title = $3, mime_type = $4, paragraphs = $5, old_paragraphs = $6,
-  content_hash = $7, etag = $8, last_modified = $9, changed = $10, breadcrumb = $11, success = true,
-  error = $12, fetched_at = now(), updated_at = now()`;
-
-export const contentValues = (content: StoredContent): unknown[] => [
-  content.title,
-  content.mimeType,
-  content.paragraphs,
-  content.oldParagraphs,
-  content.contentHash,
-  content.etag,
-  content.lastModified,
-  content.changed,
-  content.breadcrumb,
-  content.notice,
-];
-
-/** A web source as ingest sees it: whether this call created it, and the state of its latest job. */
-export interface WebSourceRef {
-  id: string;
-  externalId: string;
-  created: boolean;
-  linkedJobStatus: JobStatus | null;
-}
-
-export interface DeletedSource {
-  id: string;
-  title: string;
-  originalUrl: string;
-  linkedKnowledgeId: string | null;
-}
-
-/** What a knowledge job reads of its source. */
-export interface SourceForJob {
-  id: string;
-  title: string;
-  originalUrl: string;
-  paragraphs: string[];
-  contentHash: string | null;
-  /** The page's breadcrumb trail, a hint for the folder of a new article. */
-  breadcrumb: string[];
-  linkedKnowledgeId: string | null;
-  /** The content hash the linked article was last saved from (the change rule's reference). */
-  savedHash: string | null;
-  /** The linked article's title when it exists and is live (not a draft); null otherwise. */
-  linkedLiveTitle: string | null;
-  /** Why the last fetch failed ('' when it did not). */
-  error: string;
-}
-
-// Every generate job records its outcome on its source: parsed once per connection (lib/db.ts).
-const RECORD_OUTCOME = prepared(
-  `UPDATE sources SET linked_operation = $3, linked_reason = $4, updated_at = now()
-   WHERE workspace_id = $1 AND id = $2`,
-);
-
-/**
- * SourceForJob as a JSON value inside a statement over `jobTable` (a job row with `workspace_id` and
- * `source_id`); null when there is no such source. The generate job's start returns it (WORK_COLUMNS in
- * generation/jobs-repo.ts), so a job and its source come in one round trip; the columns stay defined here.
- */
-export function sourceForJobColumn(jobTable: string): string {
-  return `(SELECT json_build_object('id', s.id, 'title', s.title, 'originalUrl', s.original_url,
-     'paragraphs', to_json(s.paragraphs), 'contentHash', s.content_hash, 'breadcrumb', to_json(s.breadcrumb),
-     'linkedKnowledgeId', s.linked_knowledge_id, 'savedHash', s.saved_hash, 'error', s.error,
-     'linkedLiveTitle', (SELECT a.title FROM articles a
-       WHERE a.workspace_id = s.workspace_id AND a.id = s.linked_knowledge_id AND NOT a.is_draft))
-   FROM sources s WHERE s.workspace_id = ${jobTable}.workspace_id AND s.id = ${jobTable}.source_id)`;
-}
-
 export function createSourcesRepo(db: Queryable) {
   return {
-    /** The source's `linkedOperation` and `linkedReason`: what the last generation decided, and why. */
-    async recordOutcome(
-      workspaceId: string,
-      id: string,
-      outcome: { operation: Operation; reason: string },
-      tx: Queryable = db,
-    ): Promise<boolean> {
-      const { rowCount } = await tx.query({
-        ...RECORD_OUTCOME,
-        values: [workspaceId, id, outcome.operation, outcome.reason],
-      });
-      return (rowCount ?? 0) > 0;
-    },
+    ...sourceLinkQueries(db),
+    ...sourceContentQueries(db),
+    ...sourceHealthQueries(db),
 
     async find(workspaceId: string, id: string, tx: Queryable = db): Promise<SourceRow | undefined> {
       const { rows } = await tx.query<SourceRow>(
         `SELECT ${SOURCE_COLUMNS} FROM ${SOURCE_FROM} WHERE s.workspace_id = $1 AND s.id = $2`,
-        [workspaceId, id],
-      );
-      return rows[0];
-    },
-
-    /** Locks the source row for the rest of the transaction (content writes are serialized per source). */
-    async findForUpdate(workspaceId: string, id: string, tx: Queryable): Promise<SourceRow | undefined> {
-      const { rows } = await tx.query<SourceRow>(
-        `SELECT ${SOURCE_COLUMNS} FROM ${SOURCE_FROM} WHERE s.workspace_id = $1 AND s.id = $2 FOR UPDATE OF s`,
         [workspaceId, id],
       );
       return rows[0];
@@ -200,30 +45,6 @@ export function createSourcesRepo(db: Queryable) {
         [workspaceId, ids],
       );
       return rows;
-    },
-
-    /** What a fetch needs: the URL and the validators of the content held. */
-    async findForFetch(
-      workspaceId: string,
-      id: string,
-      tx: Queryable = db,
-    ): Promise<FetchTarget | undefined> {
-      const { rows } = await tx.query<FetchTarget>(
-        `SELECT source_type AS "sourceType", original_url AS "originalUrl", content_hash AS "contentHash",
-                etag, last_modified AS "lastModified"
-           FROM sources WHERE workspace_id = $1 AND id = $2`,
-        [workspaceId, id],
-      );
-      return rows[0];
-    },
-
-    /** Locks the source row for the rest of the transaction without reading it; false when it is gone. */
-    async lock(workspaceId: string, id: string, tx: Queryable): Promise<boolean> {
-      const { rowCount } = await tx.query(
-        'SELECT 1 FROM sources WHERE workspace_id = $1 AND id = $2 FOR UPDATE',
-        [workspaceId, id],
-      );
-      return (rowCount ?? 0) > 0;
     },
 
     async idsInWorkspace(workspaceId: string, ids: string[], tx: Queryable = db): Promise<string[]> {
@@ -390,55 +211,6 @@ export function createSourcesRepo(db: Queryable) {
         [workspaceId, ids],
       );
       return rows;
-    },
-
-    // --- ingest jobs ------------------------------------------------------------------------------------
-
-    async finishJob(
-      workspaceId: string,
-      jobId: string,
-      outcome: { status: 'COMPLETED' | 'FAILED'; error: string | null },
-      tx: Queryable = db,
-    ): Promise<void> {
-      await tx.query(
-        `UPDATE ingest_jobs SET status = $3, error = $4, completed_at = now(), updated_at = now()
-         WHERE workspace_id = $1 AND id = $2`,
-        [workspaceId, jobId, outcome.status, outcome.error],
-      );
-    },
-
-    // --- source content ---------------------------------------------------------------------------------
-
-    async storeContent(
-      workspaceId: string,
-      id: string,
-      content: StoredContent,
-      tx: Queryable,
-    ): Promise<void> {
-      await tx.query(`UPDATE sources SET ${CONTENT_SET} WHERE workspace_id = $1 AND id = $2`, [
-        workspaceId,
-        id,
-        ...contentValues(content),
-      ]);
-    },
-
-    /** 304: nothing changed, so neither does updated_at — unless the source recovers from a failure. */
-    async markNotModified(workspaceId: string, id: string, tx: Queryable): Promise<void> {
-      // A successful source keeps its error too: it is the notice of what was cut from the same content.
-      await tx.query(
-        `UPDATE sources SET success = true, error = CASE WHEN success THEN error ELSE '' END, fetched_at = now(),
-           updated_at = CASE WHEN success THEN updated_at ELSE now() END
-         WHERE workspace_id = $1 AND id = $2`,
-        [workspaceId, id],
-      );
-    },
-
-    /** The content stays: a failed refresh never loses what was there. */
-    async markFailed(workspaceId: string, id: string, error: string, tx: Queryable): Promise<void> {
-      await tx.query(
-        `UPDATE sources SET success = false, error = $3, updated_at = now() WHERE workspace_id = $1 AND id = $2`,
-        [workspaceId, id, error],
-      );
     },
   };
 }

@@ -3,7 +3,8 @@ import { workspaceOf } from '../http/auth.js';
 import { authErrors, ErrorResponseSchema, IdParamsSchema } from '../http/schemas.js';
 import { AppError } from '../lib/errors.js';
 import type { IngestService } from './ingest-service.js';
-import { notConnected, type SourcesService } from './sources-service.js';
+import { notConnected } from './source-checks.js';
+import type { SourcesService } from './sources-service.js';
 import {
   DeepCrawlBodySchema,
   DeepCrawlResponseSchema,

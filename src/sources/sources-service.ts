@@ -7,7 +7,7 @@ import { AppError, notFound, validationError } from '../lib/errors.js';
 import type { ArticlesService } from '../knowledge/articles-service.js';
 import { seedIndexOf, type DeepCrawler } from './deep-crawl.js';
 import type { IngestEnqueuer, IngestJobData } from './ingest-queue.js';
-import { createSourcesRepo, type SourceRef, type SourceRow } from './sources-repo.js';
+import type { SourceLinkResult, SourceRow, SourcesRepo } from './sources-repo.js';
 import type {
   DeepCrawlBody,
   DeepCrawlResponse,
@@ -19,7 +19,8 @@ import type {
   ListResponse,
   Source,
 } from './sources-schemas.js';
-import { normalizeUrl, parseWebUrl } from './fetch/normalize-url.js';
+import { normalizeUrl } from './fetch/normalize-url.js';
+import { listIds, notConnected, ownershipChecks, requireWebUrl } from './source-checks.js';
 
 export const toSource = (row: SourceRow): Source => ({
   id: row.id,
@@ -49,66 +50,15 @@ export const toSource = (row: SourceRow): Source => ({
   suspect: row.suspect,
 });
 
-/** A URL Distill can fetch, or 400 naming the field. */
-function requireWebUrl(value: string, field: string): URL {
-  const url = parseWebUrl(value);
-  if (!url)
-    throw validationError(
-      field,
-      `must be an http or https URL without credentials (got ${JSON.stringify(value.slice(0, 200))})`,
-    );
-  return url;
-}
-
-const listIds = (ids: string[]) =>
-  ids.length > 3 ? `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more` : ids.join(', ');
-
-/**
- * Fini answers 400 for a provider that is not connected to the workspace (docs/api.md §3, notes/fini-api.md
- * §3.3–3.5); Distill has no provider connections yet, so that is every provider but the web.
- */
-export function notConnected(field: string, provider: string): AppError {
-  return new AppError(
-    'VALIDATION',
-    `${field} ${provider} is not connected in this workspace: Distill cannot connect ${provider} yet, so only web sources (source "web" with URLs) can be ingested`,
-    [{ field, message: `${provider} is not connected` }],
-  );
-}
-
 export function createSourcesService(
   pool: Pool,
+  repo: SourcesRepo,
   enqueuer: IngestEnqueuer,
   crawler: DeepCrawler,
   /** Linked articles are deleted through the knowledge base, which keeps its own rules (the tree's updatedAt). */
   articles: Pick<ArticlesService, 'deleteArticle'>,
 ) {
-  const repo = createSourcesRepo(pool);
-
-  /** Why IDs missing from the workspace are refused: 400 naming the unknown ones, else 403 (docs/api.md §1). */
-  async function missingError(workspaceId: string, missing: string[], field: string): Promise<AppError> {
-    const elsewhere = new Set(await repo.idsInOtherWorkspaces(workspaceId, missing));
-    const unknown = missing.filter((id) => !elsewhere.has(id));
-    if (unknown.length > 0)
-      return new AppError(
-        'VALIDATION',
-        `${field} contains unknown document${unknown.length === 1 ? '' : 's'}: ${listIds(unknown)}`,
-        unknown.map((id) => ({ field, message: `document ${id} does not exist`, id })),
-      );
-    return new AppError(
-      'FORBIDDEN',
-      `${field} contains document${elsewhere.size === 1 ? '' : 's'} of another workspace: ${listIds([...elsewhere])}`,
-      [...elsewhere].map((id) => ({ field, message: `document ${id} belongs to another workspace`, id })),
-    );
-  }
-
-  /** 400 naming unknown IDs, 403 for another workspace's; returns the rows in input order. */
-  async function requireOwned(workspaceId: string, ids: string[]): Promise<SourceRef[]> {
-    const rows = await repo.findRefs(workspaceId, ids);
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    const missing = ids.filter((id) => !byId.has(id));
-    if (missing.length > 0) throw await missingError(workspaceId, missing, 'documentIds');
-    return ids.map((id) => byId.get(id)!);
-  }
+  const { requireOwned, assertOwned } = ownershipChecks(repo);
 
   /**
    * A job per source, except where the latest job has not started yet: that one is reused (re-added with the
@@ -140,6 +90,19 @@ export function createSourcesService(
       outcome: { operation: Operation; reason: string },
       tx: Queryable,
     ) => repo.recordOutcome(workspaceId, id, outcome, tx),
+
+    /**
+     * The source-backed save (docs/api.md §4, last paragraph): sets the source's `linkedKnowledgeId` to the live
+     * article and, only when the source's current content hash is still `sourceHash`, clears `changed` and
+     * records `saved_hash = sourceHash`. When the source changed again after the job read it, `changed` is left
+     * as it is. Undefined when the source no longer exists in the workspace. Runs in the caller's transaction,
+     * the one of the live write (a publish, or a generation job's live write).
+     */
+    linkToArticle: (
+      workspaceId: string,
+      link: { sourceId: string; liveArticleId: string; sourceHash: string | null },
+      tx: Queryable,
+    ): Promise<SourceLinkResult | undefined> => repo.linkToArticle(workspaceId, link, tx),
 
     async ingest(workspaceId: string, body: IngestBody): Promise<IngestResponse> {
       const toAdd = body.documentIdsToAdd ?? [];
@@ -224,6 +187,8 @@ export function createSourcesService(
 
     enqueueRefresh: (jobs: IngestJobData[]) => enqueuer.enqueue(jobs),
 
+    assertOwned,
+
     async list(workspaceId: string, query: ListQuery): Promise<ListResponse> {
       if (query.cursor && (await repo.idsInWorkspace(workspaceId, [query.cursor])).length === 0)
         throw validationError(
@@ -233,13 +198,6 @@ export function createSourcesService(
       const { limit, cursor, direction, ...filters } = query;
       const { rows, hasMore } = await repo.list(workspaceId, { limit, cursor, direction }, filters);
       return { documents: rows.map(toSource), hasMore };
-    },
-
-    /** The ownership check of requireOwned without loading the sources (the bulk route takes 1000 IDs). */
-    async assertOwned(workspaceId: string, ids: string[], field = 'documentIds'): Promise<void> {
-      const present = new Set(await repo.idsInWorkspace(workspaceId, ids));
-      const missing = ids.filter((id) => !present.has(id));
-      if (missing.length > 0) throw await missingError(workspaceId, missing, field);
     },
 
     async get(workspaceId: string, id: string): Promise<Source> {

@@ -14,7 +14,7 @@ import { JobError } from '../lib/jobs/job-error.js';
 import type { JobAttempt } from '../lib/jobs/define-job.js';
 import type { SourcesService } from '../sources/sources-service.js';
 import { emitEvent } from '../webhooks/events.js';
-import { createSyncRepo, type SyncRunRow } from './sync-repo.js';
+import type { SyncRepo, SyncRunRow } from './sync-repo.js';
 import { toSyncRun } from './sync-service.js';
 import type { Operation } from '../lib/operations.js';
 import { DEFAULT_SYNC_OPS } from './sync-schemas.js';
@@ -26,6 +26,7 @@ export interface SyncPayload {
 
 export interface SyncRunDeps {
   pool: Pool;
+  repos: { sync: SyncRepo };
   sources: Pick<SourcesService, 'queueRefresh' | 'enqueueRefresh'>;
   generation: Pick<GenerationService, 'bulk'>;
   batches: Pick<BatchesService, 'get'>;
@@ -35,7 +36,7 @@ export interface SyncRunDeps {
 
 export function createSyncRunService(deps: SyncRunDeps) {
   const { pool } = deps;
-  const repo = createSyncRepo(pool);
+  const repo = deps.repos.sync;
   const pollMs = deps.pollMs ?? 250;
 
   const allowsNew = (run: SyncRunRow) => {

@@ -7,7 +7,7 @@ import { notFound, validationError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { SourcesService } from '../sources/sources-service.js';
 import { enqueueSyncRuns } from './sync-queue.js';
-import { createSyncRepo, type SyncRunRow } from './sync-repo.js';
+import type { SyncRepo, SyncRunRow } from './sync-repo.js';
 import type { ListRunsQuery, SyncCounts, SyncParams, SyncRun, SyncStatus } from './sync-schemas.js';
 
 const ZERO: SyncCounts = {
@@ -40,11 +40,12 @@ export const toSyncRun = (row: SyncRunRow): SyncRun => ({
 
 export function createSyncService(deps: {
   pool: Pool;
+  repos: { sync: SyncRepo };
   queue: Queue;
   logger: Logger;
   sources: Pick<SourcesService, 'assertOwned'>;
 }) {
-  const repo = createSyncRepo(deps.pool);
+  const repo = deps.repos.sync;
 
   return {
     /** A new run; with `scheduleName`, undefined when that schedule's previous run is still unfinished. */

@@ -11,13 +11,14 @@ import { JobError } from '../lib/jobs/job-error.js';
 import { emitEvent } from './events.js';
 import type { WebhookSender } from './webhook-sender.js';
 import type { WebhookPayload } from './webhooks-queue.js';
-import { createWebhooksRepo, type OutgoingDelivery } from './webhooks-repo.js';
+import type { OutgoingDelivery, WebhooksRepo } from './webhooks-repo.js';
 import { toWebhook } from './webhooks-service.js';
 
 export const DISABLE_AFTER_MS = 24 * 3_600_000;
 
 export interface WebhookDeliveryDeps {
   pool: Pool;
+  repo: WebhooksRepo;
   sender: WebhookSender;
   /** The queue's wait after failed attempt n (webhooks-queue.ts retryDelayMs with its backoff). */
   retryDelayMs(attempt: number): number;
@@ -29,7 +30,7 @@ export type DeliveryOutcome = 'delivered' | 'gone';
 
 export function createWebhookDelivery(deps: WebhookDeliveryDeps) {
   const { pool, sender } = deps;
-  const repo = createWebhooksRepo(pool);
+  const { repo } = deps;
   const disableAfterMs = deps.disableAfterMs ?? DISABLE_AFTER_MS;
 
   /** The delivery is done; an endpoint it enables again is announced to itself and its subscribers. */

@@ -3,11 +3,10 @@
 // once without overlap (SKIP LOCKED). Nothing is lost in between: a row claimed by a process that dies
 // before its enqueue stays PENDING, and the job framework's reconciler re-adds it.
 import type { Queue } from 'bullmq';
-import type { Pool } from '../lib/db.js';
 import { enqueueJobs } from '../lib/jobs/define-job.js';
 import type { Logger } from '../lib/logger.js';
 import { webhookJob } from './webhooks-queue.js';
-import { createWebhooksRepo } from './webhooks-repo.js';
+import type { WebhooksRepo } from './webhooks-repo.js';
 
 const CLAIM_LIMIT = 500;
 
@@ -16,14 +15,14 @@ export interface WebhookRelay {
 }
 
 export function startWebhookRelay(options: {
-  pool: Pool;
+  repo: WebhooksRepo;
   queue: Queue;
   logger: Logger;
   /** How often the outbox is polled. */
   everyMs: number;
 }): WebhookRelay {
-  const { pool, queue, logger, everyMs } = options;
-  const repo = createWebhooksRepo(pool);
+  const { queue, logger, everyMs } = options;
+  const { repo } = options;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();

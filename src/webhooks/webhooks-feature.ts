@@ -8,6 +8,7 @@ import type { SafeFetchOptions } from '../sources/fetch/safe-fetch.js';
 import { createWebhookDelivery, type WebhookDelivery } from './webhook-delivery.js';
 import { createWebhookSender } from './webhook-sender.js';
 import { retryDelayMs, WEBHOOK_JOB_OPTIONS } from './webhooks-queue.js';
+import type { WebhooksRepo } from './webhooks-repo.js';
 import { createWebhooksService, type WebhooksService } from './webhooks-service.js';
 
 export interface WebhooksFeature {
@@ -25,6 +26,7 @@ export const webhookJobOptions = (jobOptions: JobsOptions = {}): JobsOptions => 
 export function createWebhooksFeature(deps: {
   config: Pick<Config, 'allowPrivateUrls' | 'webhookTimeoutMs'>;
   pool: Pool;
+  repo: WebhooksRepo;
   queue: Queue;
   logger: Logger;
   /** The ingestion fetcher's injected DNS and address policy (tests), so both guards agree. */
@@ -42,13 +44,14 @@ export function createWebhooksFeature(deps: {
     typeof backoff === 'number' ? { type: 'fixed', delay: backoff } : (backoff ?? { type: 'fixed' });
   return {
     service: createWebhooksService({
-      pool: deps.pool,
+      repo: deps.repo,
       queue: deps.queue,
       logger: deps.logger,
       urlGuard: guard,
     }),
     delivery: createWebhookDelivery({
       pool: deps.pool,
+      repo: deps.repo,
       sender,
       retryDelayMs: (attempt) => retryDelayMs(backoffOf, attempt),
     }),

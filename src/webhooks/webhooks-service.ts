@@ -2,7 +2,6 @@
 // list, delete, read deliveries, and redeliver one. Delivering is webhook-delivery.ts's job.
 import type { Queue } from 'bullmq';
 import { toIso, toIsoOrNull } from '../lib/dates.js';
-import type { Pool } from '../lib/db.js';
 import { notFound, validationError } from '../lib/errors.js';
 import { enqueueJobs } from '../lib/jobs/define-job.js';
 import type { Logger } from '../lib/logger.js';
@@ -10,7 +9,7 @@ import { EVENT_TYPES, type EventType } from './events.js';
 import { generateSecret } from './webhook-sender.js';
 import { checkWebhookUrl, type UrlGuardOptions } from './webhook-url.js';
 import { webhookJob } from './webhooks-queue.js';
-import { createWebhooksRepo, type DeliveryRow, type EndpointRow } from './webhooks-repo.js';
+import type { DeliveryRow, EndpointRow, WebhooksRepo } from './webhooks-repo.js';
 import type { CreateWebhookBody, Delivery, PageQuery, Webhook } from './webhooks-schemas.js';
 
 /** An endpoint's wire form: the list's item, and the data of the webhook.endpoint.* events. */
@@ -54,13 +53,13 @@ function checkEvents(events: string[]): EventType[] {
 }
 
 export function createWebhooksService(deps: {
-  pool: Pool;
+  repo: WebhooksRepo;
   queue: Queue;
   logger: Logger;
   urlGuard: UrlGuardOptions;
 }) {
-  const { pool, queue, logger } = deps;
-  const repo = createWebhooksRepo(pool);
+  const { queue, logger } = deps;
+  const { repo } = deps;
 
   async function requireEndpoint(workspaceId: string, id: string): Promise<void> {
     if (!(await repo.endpointExists(workspaceId, id))) throw notFound('webhook', id);

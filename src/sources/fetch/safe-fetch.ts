@@ -3,14 +3,16 @@
 //   separate resolve-then-connect gap for DNS rebinding), IP-literal hosts before any socket is opened;
 // - redirects followed by hand, every hop re-checked (scheme, address, and the caller's hook, e.g. robots);
 // - decoded bytes counted while streaming and the request aborted beyond the cap (gzip bombs, lying
-//   Content-Length); one deadline for the whole exchange, redirects and body included;
+//   Content-Length; capped-body.ts); one deadline for the whole exchange, redirects and body included;
 // - at most `maxConcurrentPerHost` requests at once to one host.
 import dns from 'node:dns';
 import type { LookupAddress, LookupAllOptions } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { Agent, fetch, type Response } from 'undici';
+import { readCapped } from './capped-body.js';
 import { isMetadataAddress, isPublicAddress, ipLiteral, type AddressPolicy } from './address-policy.js';
 import { BlockedAddressError, blockedAddress, FetchError } from './fetch-errors.js';
+import { toFetchError } from './fetch-failures.js';
 import { createKeyedLimiter, type KeyedLimiter } from './host-limiter.js';
 import { withoutFragment } from './normalize-url.js';
 
@@ -102,108 +104,6 @@ function guardedLookup(resolver: Resolver, policy: AddressPolicy): LookupFunctio
   };
 }
 type AllCallback = (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void;
-
-/** The innermost cause of a failed fetch: undici wraps socket errors in TypeError('fetch failed'). */
-function rootCause(error: unknown): unknown {
-  let current = error;
-  for (let depth = 0; depth < 5; depth++) {
-    const cause = (current as { cause?: unknown } | null)?.cause;
-    if (!cause) break;
-    current = cause;
-  }
-  return current;
-}
-
-function findBlocked(error: unknown): BlockedAddressError | undefined {
-  for (let current = error, depth = 0; current && depth < 6; depth++) {
-    if (current instanceof BlockedAddressError) return current;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-/** Maps a thrown fetch/stream error to a FetchError with a message a user can act on. */
-function toFetchError(error: unknown, url: URL, deadline: AbortSignal, timeoutMs: number): FetchError {
-  if (error instanceof FetchError) return error;
-  const blocked = findBlocked(error);
-  if (blocked) return blockedAddress(blocked);
-  if (deadline.aborted)
-    return new FetchError(
-      'timeout',
-      `${url.href} did not answer completely within ${Math.round(timeoutMs / 1000)} seconds; the site may be slow or down — try again later.`,
-      { cause: error },
-    );
-  const cause = rootCause(error) as { code?: string; name?: string; message?: string };
-  if (cause?.name === 'AbortError' || (error as { name?: string })?.name === 'AbortError')
-    return new FetchError('aborted', `fetching ${url.href} was interrupted (the worker is stopping)`, {
-      cause: error,
-    });
-  const code = cause?.code ?? '';
-  if (code === 'ENOTFOUND')
-    return new FetchError(
-      'dns',
-      `The host ${url.hostname} could not be found (DNS); check the spelling of the URL.`,
-      { cause: error },
-    );
-  if (
-    code.startsWith('CERT_') ||
-    code.includes('CERT') ||
-    code.startsWith('ERR_TLS') ||
-    code.includes('SELF_SIGNED')
-  )
-    return new FetchError(
-      'tls',
-      `The TLS certificate of ${url.hostname} is not valid (${code}); the site must fix its certificate.`,
-      { cause: error },
-    );
-  return new FetchError(
-    'network',
-    `Could not connect to ${url.host} (${code || cause?.message || 'network error'}); the site may be down — try again later.`,
-    { cause: error },
-  );
-}
-
-async function readCapped(
-  response: Response,
-  maxBytes: number,
-  truncate: boolean,
-  url: URL,
-  abort: () => void,
-): Promise<Buffer> {
-  const declared = Number(response.headers.get('content-length') ?? NaN);
-  // Content-Length counts encoded bytes: past the cap encoded means past it decoded too.
-  if (!truncate && Number.isFinite(declared) && declared > maxBytes) {
-    abort();
-    throw tooLarge(url, maxBytes);
-  }
-  if (!response.body) return Buffer.alloc(0);
-  const chunks: Buffer[] = [];
-  let total = 0;
-  const reader = response.body.getReader() as ReadableStreamDefaultReader<Uint8Array>;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      if (truncate) {
-        chunks.push(Buffer.from(value.subarray(0, value.byteLength - (total - maxBytes))));
-        await reader.cancel().catch(() => undefined);
-        return Buffer.concat(chunks);
-      }
-      abort();
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(url, maxBytes);
-    }
-    chunks.push(Buffer.from(value));
-  }
-  return Buffer.concat(chunks);
-}
-
-const tooLarge = (url: URL, maxBytes: number) =>
-  new FetchError(
-    'too-large',
-    `${url.href} is larger than the ${Math.round(maxBytes / 1024 / 1024)} MiB limit; ingest a smaller page.`,
-  );
 
 export function createSafeFetcher(options: SafeFetchOptions): SafeFetcher {
   const publicOnly = options.addressPolicy ?? isPublicAddress;
