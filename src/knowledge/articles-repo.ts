@@ -60,6 +60,12 @@ export interface ListFilter {
   limit: number;
 }
 
+// Every generated update reads its target (the fork's source): parsed once per connection (lib/db.ts).
+const FIND = prepared(`SELECT ${ARTICLE_COLUMNS} FROM articles WHERE workspace_id = $1 AND id = $2`);
+const FIND_FOR_UPDATE = prepared(
+  `SELECT ${ARTICLE_COLUMNS} FROM articles WHERE workspace_id = $1 AND id = $2 FOR UPDATE`,
+);
+
 export function createArticlesRepo(db: Queryable) {
   return {
     ...articleVersionQueries(db),
@@ -91,11 +97,8 @@ export function createArticlesRepo(db: Queryable) {
       tx: Queryable = db,
       options: { forUpdate?: boolean } = {},
     ): Promise<ArticleRow | undefined> {
-      const { rows } = await tx.query<ArticleRow>(
-        `SELECT ${ARTICLE_COLUMNS} FROM articles WHERE workspace_id = $1 AND id = $2
-         ${options.forUpdate ? 'FOR UPDATE' : ''}`,
-        [workspaceId, id],
-      );
+      const statement = options.forUpdate ? FIND_FOR_UPDATE : FIND;
+      const { rows } = await tx.query<ArticleRow>({ ...statement, values: [workspaceId, id] });
       return rows[0];
     },
 
