@@ -4,8 +4,6 @@
 // COMPLETED in one transaction. Failures are thrown — JobError, or the features' own errors that
 // src/job-errors.ts classifies — and the framework records them.
 import { withTransaction, type Pool, type PoolClient } from '../lib/db.js';
-import { sha256Hex } from '../lib/hashing.js';
-import { JobError } from '../lib/jobs/job-error.js';
 import type { Metrics } from '../lib/metrics.js';
 import type { ArticlesService } from '../knowledge/articles-service.js';
 import type { FoldersService } from '../knowledge/folders-service.js';
@@ -14,7 +12,6 @@ import {
   NO_USAGE,
   type Decision,
   type DecisionRequest,
-  type DecisionSource,
   type FolderChoice,
   type Usage,
   type Writer,
@@ -23,6 +20,7 @@ import { emitBatchIfFinished, emitJobEvent, type FinishedJob } from '../webhooks
 import { applyDecision } from './apply.js';
 import { decide, decisionKey } from './decide.js';
 import type { GeneratePayload } from './generate-queue.js';
+import { jobInput, type JobInput } from './job-input.js';
 import type { JobOutcome, JobsRepo, JobWork } from './jobs-repo.js';
 
 export interface GenerationRunDeps {
@@ -37,15 +35,6 @@ export interface GenerationRunDeps {
   metrics?: Pick<Metrics, 'recordModelCall'>;
 }
 
-/** What the job decides on. */
-interface JobInput {
-  source: DecisionSource;
-  sourceHash: string | null;
-  linkedArticleId: string | null;
-  /** The live article the source's current content was saved to, when there is one: nothing to decide. */
-  unchangedSince?: { articleId: string; title: string };
-}
-
 /** A decision to write: made now, or reused from an earlier job with the same key. */
 interface Decided {
   decision: Decision;
@@ -56,66 +45,9 @@ interface Decided {
 
 export type GenerationOutcome = 'completed' | 'reused' | 'skipped' | 'finished-already';
 
-/** Candidate text given to the single-generate route, shaped like a source. */
-function textSource(text: string, id: string | null): DecisionSource {
-  const paragraphs = text
-    .split(/\n\s*\n/)
-    .map((block) => block.trim())
-    .filter(Boolean);
-  const firstLine = (paragraphs[0] ?? '').split('\n')[0]!.replace(/^#+\s*/, '');
-  return {
-    id,
-    title: firstLine.slice(0, 200),
-    url: '',
-    paragraphs,
-    contentHash: sha256Hex(paragraphs.join('\n\n')),
-  };
-}
-
 export function createGenerationRunService(deps: GenerationRunDeps) {
   const { pool, writer, articles, folders, sources, metrics } = deps;
   const jobs = deps.repos.jobs;
-
-  async function loadInput(work: JobWork): Promise<JobInput> {
-    if (work.origin !== 'sources')
-      return {
-        source: textSource(work.candidateKnowledge ?? '', null),
-        sourceHash: null,
-        linkedArticleId: null,
-      };
-    const row = work.source;
-    if (!row) throw JobError.permanent('the source was deleted after the job was queued');
-    const known = { sourceHash: row.contentHash, linkedArticleId: row.linkedKnowledgeId };
-    if (work.candidateKnowledge) return { source: textSource(work.candidateKnowledge, row.id), ...known };
-    // The skip rule: the live article was saved from exactly this content, so any decision would only
-    // restate it (docs/api.md "skipped"). The reuse key cannot see this: it changes with every candidate.
-    const unchanged =
-      !work.force &&
-      row.linkedKnowledgeId !== null &&
-      row.linkedLiveTitle !== null &&
-      row.contentHash !== null &&
-      row.contentHash === row.savedHash;
-    if (!row.contentHash || row.paragraphs.length === 0)
-      throw JobError.permanent(
-        row.error
-          ? `source has no ingested content: its fetch failed (${row.error})`
-          : 'source has no ingested content; ingest it first',
-      );
-    return {
-      source: {
-        id: row.id,
-        title: row.title,
-        url: row.originalUrl,
-        paragraphs: row.paragraphs,
-        contentHash: row.contentHash,
-        breadcrumb: row.breadcrumb,
-      },
-      ...known,
-      ...(unchanged && {
-        unchangedSince: { articleId: row.linkedKnowledgeId!, title: row.linkedLiveTitle! },
-      }),
-    };
-  }
 
   /** Completes a job that needs no decision: DO_NOTHING of the linked article, no model call, no draft. */
   async function completeSkipped(
@@ -232,7 +164,7 @@ export function createGenerationRunService(deps: GenerationRunDeps) {
       attempt: { row: JobWork; signal?: AbortSignal },
     ): Promise<GenerationOutcome> {
       const work = attempt.row;
-      const input = await loadInput(work);
+      const input = jobInput(work);
       if (input.unchangedSince) return completeSkipped(work, input, input.unchangedSince);
       const scope = await folders.botFolderIds(work.workspaceId, work.botId);
       const request: DecisionRequest = {
