@@ -8,7 +8,7 @@
 // and deleted at the end). Everything else — the api and worker processes, the fake model server, the
 // fixture web sites — runs on loopback as children of this process.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,7 +24,7 @@ import { INGEST_QUEUE } from '../src/sources/ingest-queue.js';
 import { freePort, ROOT } from '../test/helpers/processes.js';
 import { startFixtureServer, type Fixture } from '../test/helpers/fixture-server.js';
 import { FULL_SIZES, QUICK_SIZES } from './bench-config.js';
-import { createWorkspace, startWorker, type BenchContext } from './bench-context.js';
+import { startWorker, type BenchContext } from './bench-context.js';
 import {
   deletePrefixKeys,
   dropDatabase,
@@ -36,17 +36,10 @@ import {
   round,
   waitFor,
 } from './bench-infra.js';
-import {
-  buildDist,
-  profileFolderName,
-  startFakeModel,
-  startService,
-  type Child,
-  type Runtime,
-} from './bench-processes.js';
-import { printSummary, readProfile, summarize } from './profile-summary.js';
+import { buildDist, startFakeModel, startService, type Child, type Runtime } from './bench-processes.js';
 import { renderTable, runInfo, tableRows, type Results } from './bench-report.js';
-import { insertFolder, insertIngestedSources, insertLiveArticles } from './bench-seed.js';
+import { seedWorkspaces } from './bench-workspaces.js';
+import { summarizeWorkerProfile } from './worker-profile.js';
 import { benchAuth } from './scenarios/auth-cost.js';
 import { benchBulkAccept } from './scenarios/bulk-accept.js';
 import { benchCandidatesScale } from './scenarios/candidates-scale.js';
@@ -54,7 +47,7 @@ import { benchIngest } from './scenarios/ingest.js';
 import { benchMemory } from './scenarios/memory.js';
 import { benchModelCalls } from './scenarios/model-calls.js';
 import { benchSyncRun } from './scenarios/sync-run.js';
-import { benchWorkerThroughput, type MonotonicWindow } from './scenarios/worker-throughput.js';
+import { benchWorkerThroughput } from './scenarios/worker-throughput.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -157,29 +150,9 @@ async function main(): Promise<void> {
   };
 
   log('seeding: sources as completed ingestions leave them, folders, live articles');
-  const accept = await createWorkspace(ctx, 'bench-accept');
-  // auth lists this workspace's sources: seeded for it too, so `--only auth` lists what the full run lists.
-  const acceptSources =
-    want('bulkAccept') || want('memory') || want('auth')
-      ? await insertIngestedSources(pool, accept.id, sizes.bulkIds, { tag: 'accept', seed: 1 })
-      : [];
-  const throughput = await createWorkspace(ctx, 'bench-throughput');
-  const folders = [];
-  for (const title of ['Billing', 'Accounts', 'Integrations', 'Security', 'Getting started'])
-    folders.push(await insertFolder(pool, throughput.id, title));
-  await insertLiveArticles(pool, throughput.id, folders, sizes.liveArticles, 3);
+  const { accept, acceptSources, throughput, warmupSources, throughputSources, modelCalls, ingest, sync } =
+    await seedWorkspaces(ctx, want);
   const throughputRun = want('workerThroughput') || want('modelCalls');
-  const warmupSources = throughputRun
-    ? await insertIngestedSources(pool, throughput.id, sizes.concurrency, { tag: 'warmup', seed: 4 })
-    : [];
-  const throughputSources = throughputRun
-    ? await insertIngestedSources(pool, throughput.id, sizes.throughputJobs, { tag: 'throughput', seed: 2 })
-    : [];
-  const modelCalls = await createWorkspace(ctx, 'bench-model-calls');
-  await insertFolder(pool, modelCalls.id, 'Help');
-  const ingest = await createWorkspace(ctx, 'bench-ingest');
-  const sync = await createWorkspace(ctx, 'bench-sync');
-  await pool.query('VACUUM ANALYZE');
 
   const results: Partial<Results> = {};
   if (want('bulkAccept')) {
@@ -218,7 +191,7 @@ async function main(): Promise<void> {
     }
     rssAfterWork = processRssMb(worker.pid);
     await worker.stop();
-    if (profileDir) workerThroughput.profile = summarizeWorkerProfile(worker, window);
+    if (profileDir) workerThroughput.profile = summarizeWorkerProfile(profileDir, worker, window, log);
   }
 
   if (want('memory')) {
@@ -234,7 +207,7 @@ async function main(): Promise<void> {
   if (want('ingest')) {
     log(`ingest: ${sizes.ingestPages} pages over ${sizes.ingestSites} fixture sites, default concurrency`);
     const { result, worker, window } = await benchIngest(ctx, ingest);
-    if (profileDir) result.profile = summarizeWorkerProfile(worker, window);
+    if (profileDir) result.profile = summarizeWorkerProfile(profileDir, worker, window, log);
     results.ingest = result;
   }
   if (want('syncRun')) {
@@ -282,33 +255,6 @@ async function completeRun(results: Results, loadAtStart: number, machine: Machi
   writeFileSync(outFile, `${JSON.stringify({ ...results, run }, null, 2)}\n`);
   log(`wrote ${path.relative(process.cwd(), outFile)}`);
   if (profileDir) log(`CPU profile of the throughput worker in ${path.relative(process.cwd(), profileDir)}`);
-}
-
-/** A measured worker's main-thread profile, cut to the measured run, printed and kept in the results. */
-function summarizeWorkerProfile(worker: Child, window: MonotonicWindow): unknown {
-  const dir = path.join(profileDir!, profileFolderName(worker.name));
-  // Node names profiles CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile; thread 0 is the main thread.
-  const main = readdirSync(dir).find((file) => file.includes(`.${worker.pid}.0.`));
-  if (!main) {
-    log(`no main-thread profile of pid ${worker.pid} in ${dir}`);
-    return undefined;
-  }
-  const file = path.join(dir, main);
-  const summary = summarize(readProfile(file), 15, window);
-  console.log(`\nCPU profile of ${worker.name} during the measured run (${path.relative(ROOT, file)}):`);
-  printSummary(summary);
-  console.log('');
-  const busyMs = round(summary.totalMs - summary.idleMs, 1);
-  return {
-    file: path.relative(ROOT, file),
-    // Monotonic µs: `node --import tsx bench/profile-summary.ts FILE --from-us A --to-us B` shows more.
-    windowUs: [window.fromUs, window.toUs],
-    windowMs: round((window.toUs - window.fromUs) / 1000, 1),
-    busyMs,
-    areas: summary.areas.filter((row) => row.area !== '(idle)').slice(0, 12),
-    self: summary.selfTop.filter((row) => row.fn !== '(idle)').slice(0, 15),
-    inclusive: summary.inclusiveTop.slice(0, 15),
-  };
 }
 
 async function cleanUp(): Promise<void> {

@@ -2,24 +2,20 @@
 // model call times out and the job is retried; a source or target article deleted mid-job ends the job
 // FAILED with a clear reason, never a retry loop.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestApp, type TestContext } from './helpers/app.js';
-import { reply, startFakeOpenAI, type FakeOpenAI } from './helpers/fake-openai.js';
+import type { TestContext } from './helpers/app.js';
+import { reply, type FakeOpenAI } from './helpers/fake-openai.js';
 import { bulkGenerate, insertSource, jobStatuses, waitForJobs } from './helpers/generation.js';
 import { knowledge } from './helpers/knowledge.js';
+import { startModelTestApp, type ModelTestApp } from './helpers/model-app.js';
 
 let fake: FakeOpenAI;
 let ctx: TestContext;
+let modelApp: ModelTestApp;
 beforeAll(async () => {
-  fake = await startFakeOpenAI();
-  ctx = await startTestApp(
-    { LLM_PROVIDER: 'openai', OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'sk-test', LLM_TIMEOUT_MS: '1000' },
-    { workers: true },
-  );
+  modelApp = await startModelTestApp({ env: { LLM_TIMEOUT_MS: '1000' } });
+  ({ fake, ctx } = modelApp);
 });
-afterAll(async () => {
-  await ctx.close();
-  await fake.close();
-});
+afterAll(() => modelApp.close());
 beforeEach(() => fake.reset());
 
 describe('model and deletion faults', () => {

@@ -2,7 +2,14 @@
 // sensible operations, since a first `npm start` runs on it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestContext } from './helpers/app.js';
-import { bulkGenerate, getSource, insertSource, waitForJobs } from './helpers/generation.js';
+import {
+  bulkGenerate,
+  getSource,
+  insertRefundSources,
+  insertSource,
+  REFUND_ARTICLE_BODY,
+  waitForJobs,
+} from './helpers/generation.js';
 import { knowledge } from './helpers/knowledge.js';
 
 let ctx: TestContext;
@@ -17,12 +24,7 @@ describe('offline writer in the pipeline', () => {
     const kb = knowledge(ctx, key);
     const billing = await kb.folder('Billing');
     const shipping = await kb.folder('Shipping');
-    const refund = await kb.article(billing.id, {
-      title: 'Refund policy',
-      mainKnowledge: 'Refunds are issued within 30 days of purchase, to the original payment method.',
-      questions: ['How do refunds work?'],
-      keywords: ['refund', 'policy', 'purchase'],
-    });
+    const refund = await kb.article(billing.id, REFUND_ARTICLE_BODY);
 
     const newTopic = await insertSource(ctx, key, {
       title: 'Delivery times',
@@ -33,22 +35,7 @@ describe('offline writer in the pipeline', () => {
         'Express delivery arrives next day.',
       ],
     });
-    const sameContent = await insertSource(ctx, key, {
-      title: 'Refund policy',
-      paragraphs: [
-        '# Refund policy',
-        'Refunds are issued within 30 days of purchase, to the original payment method.',
-      ],
-    });
-    const revised = await insertSource(ctx, key, {
-      title: 'Refund policy',
-      paragraphs: [
-        '# Refund policy',
-        'Refunds are issued within 14 days of purchase, to the original payment method.',
-      ],
-      linkedKnowledgeId: refund.id,
-      changed: true,
-    });
+    const { sameContent, revised } = await insertRefundSources(ctx, key, refund.id);
 
     const jobs = await waitForJobs(
       ctx,

@@ -2,24 +2,20 @@
 // OpenAI-compatible server: each operation in draft and live mode, restrictedOps, repair, reuse, SSE.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { asText, startTestApp, type TestContext, type TestKey } from './helpers/app.js';
-import { reply, startFakeOpenAI, type FakeOpenAI } from './helpers/fake-openai.js';
+import { asText, type TestContext, type TestKey } from './helpers/app.js';
+import { reply, type FakeOpenAI } from './helpers/fake-openai.js';
 import { bulkGenerate, getSource, hashOf, insertSource, waitForJobs } from './helpers/generation.js';
 import { knowledge, type WireArticle, type WireFolder } from './helpers/knowledge.js';
+import { startModelTestApp, type ModelTestApp } from './helpers/model-app.js';
 
 let fake: FakeOpenAI;
 let ctx: TestContext;
+let modelApp: ModelTestApp;
 beforeAll(async () => {
-  fake = await startFakeOpenAI();
-  ctx = await startTestApp(
-    { LLM_PROVIDER: 'openai', OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'sk-test', WORKER_CONCURRENCY: '4' },
-    { workers: true },
-  );
+  modelApp = await startModelTestApp({ env: { WORKER_CONCURRENCY: '4' } });
+  ({ fake, ctx } = modelApp);
 });
-afterAll(async () => {
-  await ctx.close();
-  await fake.close();
-});
+afterAll(() => modelApp.close());
 beforeEach(() => fake.reset());
 
 const article = (title: string, body: string) => ({

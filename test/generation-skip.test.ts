@@ -4,29 +4,23 @@
 // helpers/rerun-scenario.ts (the offline writer runs it in generation-skip-offline.test.ts).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Batch } from '../src/generation/batches-schemas.js';
-import { asText, startTestApp, type TestContext, type TestKey } from './helpers/app.js';
-import { startFakeOpenAI, type FakeOpenAI } from './helpers/fake-openai.js';
-import { startFixtureServer, type Fixture } from './helpers/fixture-server.js';
+import { asText, type TestContext, type TestKey } from './helpers/app.js';
+import type { FakeOpenAI } from './helpers/fake-openai.js';
+import type { Fixture } from './helpers/fixture-server.js';
 import { bulkBatch, hashOf, insertSource, waitForJobs, type WireJob } from './helpers/generation.js';
 import { knowledge, type WireArticle } from './helpers/knowledge.js';
 import { countDrafts, expectRerun, rerunScenario } from './helpers/rerun-scenario.js';
+import { startModelTestApp, type ModelSiteTestApp } from './helpers/model-app.js';
 
 let fake: FakeOpenAI;
 let site: Fixture;
 let ctx: TestContext;
+let modelApp: ModelSiteTestApp;
 beforeAll(async () => {
-  fake = await startFakeOpenAI();
-  site = await startFixtureServer();
-  ctx = await startTestApp(
-    { LLM_PROVIDER: 'openai', OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'sk-test', WORKER_CONCURRENCY: '4' },
-    { workers: true },
-  );
+  modelApp = await startModelTestApp({ env: { WORKER_CONCURRENCY: '4' }, site: true });
+  ({ fake, site, ctx } = modelApp);
 });
-afterAll(async () => {
-  await ctx.close();
-  await site.close();
-  await fake.close();
-});
+afterAll(() => modelApp.close());
 beforeEach(() => fake.reset());
 
 const PARAGRAPHS = ['# Refunds', 'You can request a refund within 30 days of purchase.'];

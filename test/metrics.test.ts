@@ -3,22 +3,18 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestContext } from './helpers/app.js';
-import { startFakeOpenAI, type FakeOpenAI } from './helpers/fake-openai.js';
+import type { FakeOpenAI } from './helpers/fake-openai.js';
 import { bulkGenerate, insertSource, waitForJobs } from './helpers/generation.js';
+import { startModelTestApp, type ModelTestApp } from './helpers/model-app.js';
 
 let fake: FakeOpenAI;
 let ctx: TestContext;
+let modelApp: ModelTestApp;
 beforeAll(async () => {
-  fake = await startFakeOpenAI();
-  ctx = await startTestApp(
-    { LLM_PROVIDER: 'openai', OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'sk-test', WORKER_CONCURRENCY: '2' },
-    { workers: true },
-  );
+  modelApp = await startModelTestApp({ env: { WORKER_CONCURRENCY: '2' } });
+  ({ fake, ctx } = modelApp);
 });
-afterAll(async () => {
-  await ctx.close();
-  await fake.close();
-});
+afterAll(() => modelApp.close());
 
 /** The value of one sample line, e.g. `name{a="b"} 3`; undefined when absent. */
 function sample(text: string, name: string, labels: Record<string, string>): number | undefined {

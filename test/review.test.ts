@@ -4,7 +4,15 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReviewItem } from '../src/knowledge/articles-schemas.js';
 import { startTestApp, type TestContext, type TestKey } from './helpers/app.js';
-import { bulkBatch, getSource, insertSource, waitForJobs, type WireJob } from './helpers/generation.js';
+import {
+  bulkBatch,
+  getSource,
+  insertRefundSources,
+  insertSource,
+  REFUND_ARTICLE_BODY,
+  waitForJobs,
+  type WireJob,
+} from './helpers/generation.js';
 import { contentOfArticle, knowledge, type WireArticle } from './helpers/knowledge.js';
 
 let ctx: TestContext;
@@ -35,32 +43,12 @@ async function workspace() {
   const billing = await kb.folder('Billing');
   const refunds = await kb.folder('Refunds', billing.id);
   const shipping = await kb.folder('Shipping');
-  const refund = await kb.article(refunds.id, {
-    title: 'Refund policy',
-    mainKnowledge: 'Refunds are issued within 30 days of purchase, to the original payment method.',
-    questions: ['How do refunds work?'],
-    keywords: ['refund', 'policy', 'purchase'],
-  });
+  const refund = await kb.article(refunds.id, REFUND_ARTICLE_BODY);
   const newTopic = await insertSource(ctx, key, {
     title: 'Delivery times',
     paragraphs: ['# Delivery times', 'Standard shipping delivery takes 3 to 5 business days.'],
   });
-  const sameContent = await insertSource(ctx, key, {
-    title: 'Refund policy',
-    paragraphs: [
-      '# Refund policy',
-      'Refunds are issued within 30 days of purchase, to the original payment method.',
-    ],
-  });
-  const revised = await insertSource(ctx, key, {
-    title: 'Refund policy',
-    paragraphs: [
-      '# Refund policy',
-      'Refunds are issued within 14 days of purchase, to the original payment method.',
-    ],
-    linkedKnowledgeId: refund.id,
-    changed: true,
-  });
+  const { sameContent, revised } = await insertRefundSources(ctx, key, refund.id);
   return { key, kb, billing, refunds, shipping, refund, sources: { newTopic, sameContent, revised } };
 }
 

@@ -3,29 +3,23 @@
 // first import (crawl → ingest → tree → bulk → review → publish) and the refresh workflow
 // (refresh → changed=true → bulk UPDATE_ARTICLE → article updated in place, changed cleared).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { asText, startTestApp, type TestContext } from './helpers/app.js';
-import { reply, startFakeOpenAI, type FakeOpenAI } from './helpers/fake-openai.js';
-import { htmlPage, startFixtureServer, type Fixture } from './helpers/fixture-server.js';
+import { asText, type TestContext } from './helpers/app.js';
+import { reply, type FakeOpenAI } from './helpers/fake-openai.js';
+import { htmlPage, type Fixture } from './helpers/fixture-server.js';
 import { bulkGenerate, waitForJobs } from './helpers/generation.js';
 import { knowledge } from './helpers/knowledge.js';
 import { getSource, ingest, waitForIngest, type WireSource } from './helpers/sources.js';
+import { startModelTestApp, type ModelSiteTestApp } from './helpers/model-app.js';
 
 let fake: FakeOpenAI;
 let site: Fixture;
 let ctx: TestContext;
+let modelApp: ModelSiteTestApp;
 beforeAll(async () => {
-  fake = await startFakeOpenAI();
-  site = await startFixtureServer();
-  ctx = await startTestApp(
-    { LLM_PROVIDER: 'openai', OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'sk-test', WORKER_CONCURRENCY: '4' },
-    { workers: true },
-  );
+  modelApp = await startModelTestApp({ env: { WORKER_CONCURRENCY: '4' }, site: true });
+  ({ fake, site, ctx } = modelApp);
 });
-afterAll(async () => {
-  await ctx.close();
-  await site.close();
-  await fake.close();
-});
+afterAll(() => modelApp.close());
 beforeEach(() => fake.reset());
 
 const refundPolicy = (days: number) =>

@@ -37,6 +37,42 @@ export async function insertSource(ctx: TestContext, key: TestKey, fixture: Sour
   return rows[0]!.id;
 }
 
+/** The body of a live refund article: what the offline writer's refund pages are compared with. */
+export const REFUND_ARTICLE_BODY = {
+  title: 'Refund policy',
+  mainKnowledge: 'Refunds are issued within 30 days of purchase, to the original payment method.',
+  questions: ['How do refunds work?'],
+  keywords: ['refund', 'policy', 'purchase'],
+};
+
+/**
+ * Two refund pages for the article `refundId`: one that says what it already says, and a revised one
+ * (14 days) linked to it and changed.
+ */
+export async function insertRefundSources(
+  ctx: TestContext,
+  key: TestKey,
+  refundId: string,
+): Promise<{ sameContent: string; revised: string }> {
+  const sameContent = await insertSource(ctx, key, {
+    title: 'Refund policy',
+    paragraphs: [
+      '# Refund policy',
+      'Refunds are issued within 30 days of purchase, to the original payment method.',
+    ],
+  });
+  const revised = await insertSource(ctx, key, {
+    title: 'Refund policy',
+    paragraphs: [
+      '# Refund policy',
+      'Refunds are issued within 14 days of purchase, to the original payment method.',
+    ],
+    linkedKnowledgeId: refundId,
+    changed: true,
+  });
+  return { sameContent, revised };
+}
+
 export async function getSource(ctx: TestContext, id: string) {
   const { rows } = await ctx.deps.pool.query<{
     linkedKnowledgeId: string | null;
