@@ -1,6 +1,6 @@
 // Wire shapes of batches (docs/api.md "Batches"): one batch per bulk generation call.
 import { z } from 'zod';
-import { Timestamp, Uuid } from '../http/schemas.js';
+import { PageLimit, Timestamp, Uuid } from '../http/schemas.js';
 import { JOB_STATUSES, OPERATIONS } from '../lib/operations.js';
 import { JobSchema } from './generation-schemas.js';
 
@@ -50,10 +50,8 @@ export const BatchSchema = z.object({
 });
 export type Batch = z.infer<typeof BatchSchema>;
 
-const Limit = z.coerce.number().int().min(1).max(200).default(50);
-
 export const ListBatchesQuerySchema = z.object({
-  limit: Limit,
+  limit: PageLimit,
   cursor: Uuid.optional().describe('the id of the last batch of the previous page'),
 });
 export type ListBatchesQuery = z.infer<typeof ListBatchesQuerySchema>;
@@ -62,7 +60,7 @@ export const BatchListSchema = z.object({ batches: z.array(BatchSchema), hasMore
 
 export const BatchJobsQuerySchema = z.object({
   status: z.enum(JOB_STATUSES).optional(),
-  limit: Limit,
+  limit: PageLimit,
   cursor: Uuid.optional().describe('the id of the last job of the previous page'),
 });
 export type BatchJobsQuery = z.infer<typeof BatchJobsQuerySchema>;

@@ -5,6 +5,7 @@ import { toIso, toIsoOrNull } from '../lib/dates.js';
 import { withTransaction, type Pool } from '../lib/db.js';
 import { AppError, notFound, validationError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
+import { finishedBatchStatus } from '../lib/operations.js';
 import type { BatchesRepo, BatchRow } from './batches-repo.js';
 import type { Batch, BatchJobsQuery, ListBatchesQuery } from './batches-schemas.js';
 import { enqueueGenerateJobs } from './generate-queue.js';
@@ -17,7 +18,7 @@ export function batchStatus(
   row: Pick<BatchRow, 'total' | 'pending' | 'inProgress' | 'failed'>,
 ): Batch['status'] {
   if (row.pending + row.inProgress > 0) return row.pending === row.total ? 'PENDING' : 'IN_PROGRESS';
-  return row.total > 0 && row.failed === row.total ? 'FAILED' : 'COMPLETED';
+  return finishedBatchStatus(row);
 }
 
 export const isBatchFinished = (batch: Batch): boolean =>

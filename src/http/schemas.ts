@@ -20,6 +20,9 @@ export const IgnoredField = z
 export const IdParamsSchema = z.object({ id: Uuid });
 export const Timestamp = z.string().describe('ISO 8601 UTC with milliseconds');
 
+/** `?limit=` of a cursor-paged list (docs/api.md §1 and §7): 1–200, default 50. */
+export const PageLimit = z.coerce.number().int().min(1).max(200).default(50);
+
 /** Query strings carry text: accept exactly "true" or "false". */
 export const QueryBoolean = z.enum(['true', 'false']).transform((value) => value === 'true');
 

@@ -1,6 +1,6 @@
 // Wire shapes of articles (docs/api.md §5): the article object, request bodies and queries.
 import { z } from 'zod';
-import { IdArray, IgnoredField, Timestamp, Uuid } from '../http/schemas.js';
+import { IdArray, IgnoredField, PageLimit, Timestamp, Uuid } from '../http/schemas.js';
 import { ArticleContentShapeSchema, type ArticleContent } from '../lib/article-content.js';
 
 /** The fields a reviewer compares between a draft and its live article. */
@@ -101,7 +101,7 @@ export const MoveArticleBodySchema = z.strictObject({ parentFolderId: Uuid });
 export const ListArticlesQuerySchema = z.object({
   type: z.enum(['live', 'draft']).optional(),
   parentFolderId: Uuid.optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: PageLimit,
   cursor: Uuid.optional().describe('the id of the last article of the previous page'),
 });
 export type ListArticlesQuery = z.infer<typeof ListArticlesQuerySchema>;
@@ -150,7 +150,7 @@ export const ReviewQueueQuerySchema = z.object({
   batchId: Uuid.optional(),
   documentId: Uuid.optional().describe('the source the draft was generated from'),
   q: z.string().trim().min(1).max(200).optional().describe('case-insensitive substring of title or body'),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: PageLimit,
   cursor: Uuid.optional().describe('the id of the last draft of the previous page'),
 });
 export type ReviewQueueQuery = z.infer<typeof ReviewQueueQuerySchema>;

@@ -84,7 +84,6 @@ export function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) =>
 }
 
 /** Postgres error codes we react to. https://www.postgresql.org/docs/current/errcodes-appendix.html */
-export const PG_UNIQUE_VIOLATION = '23505';
 export const PG_FOREIGN_KEY_VIOLATION = '23503';
 
 export function isPgError(error: unknown, code: string): boolean {

@@ -12,3 +12,11 @@ export function allowedOperations(allowList: readonly Operation[] | undefined): 
 /** Status of ingestion jobs (`linkedJobStatus`) and knowledge jobs (`jobStatus`). */
 export const JOB_STATUSES = ['PENDING', 'IN_PROGRESS', 'COMPLETED', 'FAILED'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
+
+/**
+ * The status of a batch none of whose jobs is pending or running: FAILED when every job failed, otherwise
+ * COMPLETED (docs/api.md "Batches"). The batch read and the `batch.completed` event both use it.
+ */
+export function finishedBatchStatus(counts: { total: number; failed: number }): 'COMPLETED' | 'FAILED' {
+  return counts.total > 0 && counts.failed === counts.total ? 'FAILED' : 'COMPLETED';
+}

@@ -1,6 +1,6 @@
 // Wire shapes of sync runs (docs/api.md "Sync runs"). The schemas are also the output whitelists.
 import { z } from 'zod';
-import { IdArray, Timestamp, Uuid } from '../http/schemas.js';
+import { IdArray, PageLimit, Timestamp, Uuid } from '../http/schemas.js';
 import { OPERATIONS } from '../lib/operations.js';
 
 export const SYNC_STATUSES = ['PENDING', 'REFRESHING', 'GENERATING', 'COMPLETED', 'FAILED'] as const;
@@ -53,12 +53,7 @@ export const SyncRunSchema = z.object({
 export type SyncRun = z.infer<typeof SyncRunSchema>;
 
 export const ListRunsQuerySchema = z.object({
-  limit: z.coerce
-    .number({ error: 'must be an integer between 1 and 200' })
-    .int({ error: 'must be an integer between 1 and 200' })
-    .min(1, { error: 'must be an integer between 1 and 200' })
-    .max(200, { error: 'must be an integer between 1 and 200' })
-    .default(50),
+  limit: PageLimit,
   cursor: Uuid.optional().describe('the id of the last run of the previous page'),
 });
 export type ListRunsQuery = z.infer<typeof ListRunsQuerySchema>;

@@ -3,6 +3,7 @@
 // inserted right there, so they commit or roll back with the change. Nothing else is needed at the call
 // site: the relay (webhook-relay.ts) hands committed deliveries to the `webhooks` queue.
 import { prepared, type Queryable } from '../lib/db.js';
+import { finishedBatchStatus } from '../lib/operations.js';
 
 export const EVENT_TYPES = [
   'source.changed',
@@ -136,7 +137,7 @@ export async function emitBatchIfFinished(
   if (batch.unfinished > 0) return;
   await emitEvent(tx, workspaceId, 'batch.completed', {
     batchId,
-    status: batch.total > 0 && batch.failed === batch.total ? 'FAILED' : 'COMPLETED',
+    status: finishedBatchStatus(batch),
     counts: { total: batch.total, completed: batch.total - batch.failed, failed: batch.failed },
   });
 }

@@ -1,6 +1,6 @@
 // Wire shapes of webhook endpoints and deliveries (docs/api.md "Webhooks").
 import { z } from 'zod';
-import { Timestamp, Uuid } from '../http/schemas.js';
+import { PageLimit, Timestamp, Uuid } from '../http/schemas.js';
 import { EVENT_TYPES } from './events.js';
 
 export const CreateWebhookBodySchema = z.strictObject({
@@ -30,10 +30,8 @@ export const CreatedWebhookSchema = WebhookSchema.extend({
   secret: z.string().describe('whsec_…: the signing secret, shown only in this answer'),
 });
 
-const Limit = z.coerce.number().int().min(1).max(200).default(50);
-
 export const PageQuerySchema = z.object({
-  limit: Limit,
+  limit: PageLimit,
   cursor: Uuid.optional().describe('the id of the last item of the previous page'),
 });
 export type PageQuery = z.infer<typeof PageQuerySchema>;
