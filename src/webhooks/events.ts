@@ -4,22 +4,9 @@
 // site: the relay (webhook-relay.ts) hands committed deliveries to the `webhooks` queue.
 import { prepared, type Queryable } from '../lib/db.js';
 import { finishedBatchStatus } from '../lib/operations.js';
+import type { EventType } from './event-types.js';
 
-export const EVENT_TYPES = [
-  'source.changed',
-  'source.failed',
-  'source.gone',
-  'job.completed',
-  'job.failed',
-  'batch.completed',
-  'sync.completed',
-  'draft.created',
-  'article.published',
-  // Distill's own, about the endpoints themselves (docs/api.md "Webhooks", Events).
-  'webhook.endpoint.disabled',
-  'webhook.endpoint.enabled',
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+export { EVENT_TYPES, type EventType } from './event-types.js';
 
 // Every generation job emits at least one event: parsed once per connection (lib/db.ts, prepared). $4, when
 // not null, names an event type the caller may emit next: the answer says whether anything subscribes to

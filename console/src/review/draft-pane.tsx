@@ -5,9 +5,9 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Article, ArticleContent } from '../api/types.js';
 import type { ReviewItem } from '../api/review-types.js';
 import type { EditsStore } from '../lib/edits-store.js';
-import { formatNumber, formatTime } from '../lib/format.js';
-import { Button, Empty, ErrorNote, Markdown, OperationBadge, WriteButton } from '../ui/common.js';
+import { Button, Empty, ErrorNote, OperationBadge, WriteButton } from '../ui/common.js';
 import { DiffView } from './diff-view.js';
+import { ArticleView, DraftMeta } from './draft-view.js';
 import { cleanContent, Editor } from './editor.js';
 import type { DraftDetail } from './use-draft.js';
 import { useAction } from '../ui/use-action.js';
@@ -29,70 +29,6 @@ export interface DraftActions {
 
 /** What the page asks of the pane from the keyboard. */
 export type PaneCommand = { kind: 'publish' | 'reject' | 'edit'; at: number } | null;
-
-function ArticleView({
-  article,
-  folderPath,
-  showTitle = true,
-}: {
-  article: ArticleContent;
-  folderPath?: string[];
-  showTitle?: boolean;
-}) {
-  return (
-    <div className="article-view">
-      {folderPath && (
-        <p className="muted small">In {folderPath.length > 0 ? folderPath.join(' › ') : 'no folder'}</p>
-      )}
-      {showTitle && <h2 className="article-title">{article.title}</h2>}
-      <Markdown text={article.mainKnowledge} />
-      <dl className="article-fields">
-        <dt>Questions</dt>
-        <dd>
-          {article.questions.length > 0 ? (
-            <ul>
-              {article.questions.map((question, index) => (
-                <li key={index}>{question}</li>
-              ))}
-            </ul>
-          ) : (
-            '—'
-          )}
-        </dd>
-        <dt>Keywords</dt>
-        <dd>{article.keywords.join(', ') || '—'}</dd>
-        <dt>Agent instruction</dt>
-        <dd>{article.agentInstruction || '—'}</dd>
-        <dt>Escalation</dt>
-        <dd>{article.escalation ? 'Escalate to a person' : 'No escalation'}</dd>
-      </dl>
-    </div>
-  );
-}
-
-function Meta({ detail }: { detail: DraftDetail }) {
-  const { job, draft } = detail;
-  const batchId = (job as { batchId?: string | null } | null)?.batchId ?? null;
-  return (
-    <dl className="meta">
-      <dt>Created</dt>
-      <dd>{formatTime(draft.createdAt)}</dd>
-      <dt>Job</dt>
-      <dd>
-        {job ? <code title={job.id}>{job.id.slice(0, 8)}</code> : '—'}
-        {job?.reused && ' (decision reused, no model call)'}
-      </dd>
-      <dt>Batch</dt>
-      <dd>{batchId ? <a href={`#/batches?batch=${batchId}`}>{batchId.slice(0, 8)}</a> : '—'}</dd>
-      <dt>Tokens</dt>
-      <dd>
-        {job
-          ? `${formatNumber(job.usage.promptTokens)} in · ${formatNumber(job.usage.completionTokens)} out · ${formatNumber(job.usage.cachedTokens)} cached`
-          : '—'}
-      </dd>
-    </dl>
-  );
-}
 
 export function DraftPane(props: {
   item: ReviewItem | null;
@@ -355,7 +291,7 @@ export function DraftPane(props: {
           </div>
         )}
         {body}
-        {detail && <Meta detail={detail} />}
+        {detail && <DraftMeta detail={detail} />}
       </div>
     </section>
   );

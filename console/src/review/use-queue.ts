@@ -18,6 +18,16 @@ export interface QueueState {
   newCount: number;
 }
 
+/** The counts with `items` taken out (sign -1) or put back (sign 1). */
+function shiftCounts(counts: ReviewCounts, items: readonly ReviewItem[], sign: 1 | -1): ReviewCounts {
+  const shifted = { ...counts };
+  for (const item of items) {
+    shifted.total += sign;
+    if (item.operation) shifted[item.operation] += sign;
+  }
+  return shifted;
+}
+
 export function useQueue(filters: ReviewFilters) {
   const { client } = useSession();
   const [state, setState] = useState<QueueState>({
@@ -104,12 +114,8 @@ export function useQueue(filters: ReviewFilters) {
             if (mine !== generation.current) return;
             setState((previous) => {
               const merged = mergeHead(previous.items, page.drafts, hidden.current);
-              const counts = { ...page.counts };
-              for (const item of page.drafts) {
-                if (!hidden.current.has(item.id)) continue;
-                counts.total -= 1;
-                if (item.operation) counts[item.operation] -= 1;
-              }
+              const taken = page.drafts.filter((item) => hidden.current.has(item.id));
+              const counts = shiftCounts(page.counts, taken, -1);
               return {
                 ...previous,
                 items: merged.items,
@@ -142,29 +148,26 @@ export function useQueue(filters: ReviewFilters) {
     let removed: { item: ReviewItem; index: number }[] = [];
     setState((previous) => {
       removed = previous.items.flatMap((item, index) => (gone.has(item.id) ? [{ item, index }] : []));
-      const counts = previous.counts ? { ...previous.counts } : null;
-      if (counts) {
-        for (const { item } of removed) {
-          counts.total -= 1;
-          if (item.operation) counts[item.operation] -= 1;
-        }
-      }
+      const counts =
+        previous.counts &&
+        shiftCounts(
+          previous.counts,
+          removed.map(({ item }) => item),
+          -1,
+        );
       return { ...previous, items: previous.items.filter((item) => !gone.has(item.id)), counts };
     });
     return () => {
       for (const id of ids) hidden.current.delete(id);
       setState((previous) => {
         const items = [...previous.items];
-        const counts = previous.counts ? { ...previous.counts } : null;
+        const restored: ReviewItem[] = [];
         for (const { item, index } of removed) {
           if (items.some((existing) => existing.id === item.id)) continue;
           items.splice(Math.min(index, items.length), 0, item);
-          if (counts) {
-            counts.total += 1;
-            if (item.operation) counts[item.operation] += 1;
-          }
+          restored.push(item);
         }
-        return { ...previous, items, counts };
+        return { ...previous, items, counts: previous.counts && shiftCounts(previous.counts, restored, 1) };
       });
     };
   }, []);

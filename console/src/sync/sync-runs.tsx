@@ -3,7 +3,7 @@
 import { useCallback, useEffect } from 'react';
 import type { SyncRun } from '../api/sync-types.js';
 import { formatTime } from '../lib/format.js';
-import { Button, Empty, ErrorNote, WriteButton } from '../ui/common.js';
+import { Button, Empty, ErrorNote, TableHead, WriteButton } from '../ui/common.js';
 import { useSession } from '../ui/session-context.js';
 import { useAction } from '../ui/use-action.js';
 import { useLoaded } from './use-loaded.js';
@@ -88,15 +88,7 @@ export function SyncRuns({ onMissing }: { onMissing: () => void }) {
       )}
       {runs && runs.length > 0 && (
         <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">Status</th>
-              <th scope="col">Started</th>
-              <th scope="col">Schedule</th>
-              <th scope="col">Sources</th>
-              <th scope="col">Generation</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Status', 'Started', 'Schedule', 'Sources', 'Generation']} />
           <tbody>
             {runs.map((run) => (
               <RunRow key={run.id} run={run} />

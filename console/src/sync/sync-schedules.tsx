@@ -2,7 +2,7 @@
 // delete one. The server validates the cron expression and names it when it is wrong.
 import { useCallback, useState, type FormEvent } from 'react';
 import { formatTime } from '../lib/format.js';
-import { Empty, ErrorNote, WriteButton } from '../ui/common.js';
+import { Empty, ErrorNote, TableHead, WriteButton } from '../ui/common.js';
 import { useSession } from '../ui/session-context.js';
 import { useAction } from '../ui/use-action.js';
 import { useLoaded } from './use-loaded.js';
@@ -44,17 +44,7 @@ export function SyncSchedules({ onMissing }: { onMissing: () => void }) {
       )}
       {schedules && schedules.length > 0 && (
         <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Cron</th>
-              <th scope="col">Timezone</th>
-              <th scope="col">Next run</th>
-              <th scope="col">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['Name', 'Cron', 'Timezone', 'Next run']} actions />
           <tbody>
             {schedules.map((schedule) => (
               <tr key={schedule.name} data-schedule={schedule.name}>

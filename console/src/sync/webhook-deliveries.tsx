@@ -2,7 +2,7 @@
 // and redeliver.
 import { useCallback } from 'react';
 import { formatTime } from '../lib/format.js';
-import { Button, ErrorNote, WriteButton } from '../ui/common.js';
+import { Button, ErrorNote, TableHead, WriteButton } from '../ui/common.js';
 import { useSession } from '../ui/session-context.js';
 import { useAction } from '../ui/use-action.js';
 import { useLoaded } from './use-loaded.js';
@@ -26,18 +26,7 @@ export function Deliveries({ webhookId }: { webhookId: string }) {
       {deliveries && deliveries.length === 0 && <p className="muted small">No deliveries yet.</p>}
       {deliveries && deliveries.length > 0 && (
         <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">Event</th>
-              <th scope="col">Status</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">Answer</th>
-              <th scope="col">Next retry</th>
-              <th scope="col">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['Event', 'Status', 'Attempts', 'Answer', 'Next retry']} actions />
           <tbody>
             {deliveries.map((delivery) => (
               <tr key={delivery.id} data-delivery-id={delivery.id}>

@@ -1,5 +1,5 @@
 // Small shared pieces: buttons that a read-only key disables (with the reason as tooltip), inline
-// errors carrying the API's message, empty states, sanitized markdown, progress bars.
+// errors carrying the API's message, empty states, table headers, sanitized markdown, progress bars.
 import { useMemo, type ButtonHTMLAttributes, type ReactNode } from 'react';
 import type { Operation } from '../api/types.js';
 import { OPERATION_LABELS } from '../lib/format.js';
@@ -78,4 +78,24 @@ export function ProgressBar({ done, total, label }: { done: number; total: numbe
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return typeof error === 'string' ? error : 'Something went wrong.';
+}
+
+/** A table's column headers; `actions` adds a last column for row buttons, named for screen readers only. */
+export function TableHead({ columns, actions = false }: { columns: readonly string[]; actions?: boolean }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((column) => (
+          <th key={column} scope="col">
+            {column}
+          </th>
+        ))}
+        {actions && (
+          <th scope="col">
+            <span className="sr-only">Actions</span>
+          </th>
+        )}
+      </tr>
+    </thead>
+  );
 }
