@@ -7,7 +7,6 @@ import {
   contentValues,
   SOURCE_COLUMNS,
   SOURCE_FROM,
-  type FetchTarget,
   type SourceRow,
   type StoredContent,
 } from './source-rows.js';
@@ -18,21 +17,6 @@ export function sourceContentQueries(db: Queryable) {
     async findForUpdate(workspaceId: string, id: string, tx: Queryable): Promise<SourceRow | undefined> {
       const { rows } = await tx.query<SourceRow>(
         `SELECT ${SOURCE_COLUMNS} FROM ${SOURCE_FROM} WHERE s.workspace_id = $1 AND s.id = $2 FOR UPDATE OF s`,
-        [workspaceId, id],
-      );
-      return rows[0];
-    },
-
-    /** What a fetch needs: the URL and the validators of the content held. */
-    async findForFetch(
-      workspaceId: string,
-      id: string,
-      tx: Queryable = db,
-    ): Promise<FetchTarget | undefined> {
-      const { rows } = await tx.query<FetchTarget>(
-        `SELECT source_type AS "sourceType", original_url AS "originalUrl", content_hash AS "contentHash",
-                etag, last_modified AS "lastModified"
-           FROM sources WHERE workspace_id = $1 AND id = $2`,
         [workspaceId, id],
       );
       return rows[0];

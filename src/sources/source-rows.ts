@@ -53,10 +53,6 @@ export const SOURCE_COLUMNS = `s.id, s.workspace_id AS "workspaceId", s.source_t
 export const SOURCE_FROM = 'sources s LEFT JOIN ingest_jobs j ON j.id = s.linked_job_id';
 
 export type SourceRef = Pick<SourceRow, 'id' | 'sourceType' | 'linkedJobId' | 'linkedJobStatus'>;
-export type FetchTarget = Pick<
-  SourceRow,
-  'sourceType' | 'originalUrl' | 'contentHash' | 'etag' | 'lastModified'
->;
 
 export interface ListFilters {
   source?: SourceType;
