@@ -2,12 +2,13 @@
 // the site's name after (or before) a separator is not the subject ("Refund policy | Acme Help Center",
 // "Refund policy - Acme", "Acme Docs · Refund policy" → "Refund policy").
 
+import { squash } from './squash.js';
+
 const SEPARATOR = /\s+(?:[|·•–—»:]|-{1,2})\s+/u;
 // Words that name a site or a section of one rather than a subject.
 const SITE_WORDS =
   /\b(?:help|support|docs?|documentation|knowledge\s?base|kb|help\s?center|centre|faq|wiki|manual|blog|community|academy|developers?|guides?)\b/iu;
 
-const squash = (text: string) => text.replace(/\s+/gu, ' ').trim();
 const comparable = (text: string) =>
   text
     .normalize('NFKD')

@@ -4,6 +4,7 @@
 // through, split on blank lines.
 import { Readability } from '@mozilla/readability';
 import { sha256Hex } from '../../lib/hashing.js';
+import { squash } from '../../lib/squash.js';
 import { parseDocument, type DomDocument } from './dom.js';
 import { FetchError } from './fetch-errors.js';
 import { htmlBlocks } from './html-blocks.js';
@@ -25,7 +26,7 @@ const TEXT_TYPES = new Set(['text/plain']);
 
 /** sha256 of the normalized text: whitespace-collapsed paragraphs joined by blank lines. */
 export function contentHash(paragraphs: string[]): string {
-  return sha256Hex(paragraphs.map((paragraph) => paragraph.replace(/\s+/g, ' ').trim()).join('\n\n'));
+  return sha256Hex(paragraphs.map(squash).join('\n\n'));
 }
 
 function mediaType(contentType: string): { type: string; charset?: string } {
@@ -49,8 +50,6 @@ function decode(body: Buffer, charset: string | undefined, sniffHtml: boolean): 
     return new TextDecoder('utf-8').decode(body);
   }
 }
-
-const clean = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 // --- HTML --------------------------------------------------------------------------------------------
 
@@ -80,7 +79,7 @@ export function mainContent(html: string, url: URL): MainContent {
   const article = readability(document);
   const readabilityHtml = article?.content ?? fallbackBody;
   const paragraphs = htmlBlocks(readabilityHtml);
-  return { title: title || clean(article?.title ?? ''), heading, breadcrumb, readabilityHtml, paragraphs };
+  return { title: title || squash(article?.title ?? ''), heading, breadcrumb, readabilityHtml, paragraphs };
 }
 
 const headingText = (block: string) => /^#{1,6}\s+(.+)$/u.exec(block.split('\n')[0] ?? '')?.[1]?.trim();
@@ -121,7 +120,7 @@ export function splitBlocks(text: string): string[] {
 function markdownTitle(blocks: string[]): string {
   for (const block of blocks) {
     const heading = /^#{1,6}\s+(.+)$/m.exec(block)?.[1];
-    if (heading) return clean(heading.replace(/#+\s*$/, ''));
+    if (heading) return squash(heading.replace(/#+\s*$/, ''));
   }
   return '';
 }
@@ -149,7 +148,7 @@ export function extractContent(body: Buffer, contentType: string, url: URL): Ext
     paragraphs = splitBlocks(decode(body, charset, false));
     title = MARKDOWN_TYPES.has(type)
       ? markdownTitle(paragraphs)
-      : clean(paragraphs[0]?.split('\n')[0] ?? '').slice(0, 200);
+      : squash(paragraphs[0]?.split('\n')[0] ?? '').slice(0, 200);
   } else {
     throw new FetchError(
       'unsupported-type',

@@ -1,0 +1,3 @@
+// Whitespace runs (newlines, tabs, non-breaking spaces) become one space, ends trimmed: how page text is
+// compared and how titles and headings are shown.
+export const squash = (text: string | null | undefined): string => (text ?? '').replace(/\s+/gu, ' ').trim();
