@@ -154,22 +154,6 @@ export function createFoldersRepo(db: Queryable) {
       return rows;
     },
 
-    /** The oldest folder with this title (case-insensitive) directly under `parentFolderId` (null = top). */
-    async findChildByTitle(
-      workspaceId: string,
-      parentFolderId: string | null,
-      title: string,
-      tx: Queryable = db,
-    ): Promise<FolderRow | undefined> {
-      const { rows } = await tx.query<FolderRow>(
-        `SELECT ${FOLDER_COLUMNS} FROM folders
-         WHERE workspace_id = $1 AND parent_id IS NOT DISTINCT FROM $2 AND lower(title) = lower($3)
-         ORDER BY created_at, id LIMIT 1`,
-        [workspaceId, parentFolderId, title],
-      );
-      return rows[0];
-    },
-
     async update(
       workspaceId: string,
       id: string,

@@ -2,18 +2,14 @@
 // the site's name after (or before) a separator is not the subject ("Refund policy | Acme Help Center",
 // "Refund policy - Acme", "Acme Docs · Refund policy" → "Refund policy").
 
+import { fold, squash } from './squash.js';
+
 const SEPARATOR = /\s+(?:[|·•–—»:]|-{1,2})\s+/u;
 // Words that name a site or a section of one rather than a subject.
 const SITE_WORDS =
   /\b(?:help|support|docs?|documentation|knowledge\s?base|kb|help\s?center|centre|faq|wiki|manual|blog|community|academy|developers?|guides?)\b/iu;
 
-const squash = (text: string) => text.replace(/\s+/gu, ' ').trim();
-const comparable = (text: string) =>
-  text
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, '');
+const comparable = (text: string) => fold(text).replace(/[^\p{L}\p{N}]+/gu, '');
 
 export interface TitleHints {
   /** The page's main heading: a title that starts with it is the heading plus a site name. */

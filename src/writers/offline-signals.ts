@@ -2,17 +2,12 @@
 // repeats an article (word for word, with trivial additions, or reworded without a new fact), whether
 // it is about the same subject as an article at all, and whether it is help content in the first place.
 import { markdownToText } from '../lib/markdown-text.js';
+import { fold } from '../lib/squash.js';
 import { terms } from './text-similarity.js';
 
 /** Every word and number, lowercased, accents and markdown off: the text's content, not its form. */
 export function contentWords(text: string): string[] {
-  return (
-    markdownToText(text)
-      .normalize('NFKD')
-      .replace(/\p{M}+/gu, '')
-      .toLowerCase()
-      .match(/[\p{L}\p{N}]+/gu) ?? []
-  );
+  return fold(markdownToText(text)).match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 
 // Blocks every help-center page carries that say nothing about the article.

@@ -2,6 +2,7 @@
 // term vectors by cosine. Deterministic and dependency-free; good enough to tell "same page", "same
 // subject" and "new subject" apart, which is all the offline writer decides.
 import { STOP_WORDS } from '../lib/stop-words.js';
+import { fold } from '../lib/squash.js';
 
 /**
  * A light English stemmer: folds plurals and the commonest verb endings so "refunds", "refunded" and
@@ -26,13 +27,7 @@ function undouble(word: string): string {
 
 /** Lowercased words without accents, stop words and one-letter tokens, in text order. */
 export function words(text: string): string[] {
-  return (
-    text
-      .normalize('NFKD')
-      .replace(/\p{M}+/gu, '')
-      .toLowerCase()
-      .match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu) ?? []
-  )
+  return (fold(text).match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu) ?? [])
     .map((word) => word.replace(/['’]s$/u, '').replace(/['’]/gu, ''))
     .filter((word) => word.length > 1 && !STOP_WORDS.has(word));
 }

@@ -1,13 +1,13 @@
 // Page → title + paragraphs (docs/architecture.md §3). HTML: the site's chrome and widgets go first (page-chrome.ts),
-// then Readability (Firefox Reader View's algorithm) on a linkedom DOM finds the main content; each block
-// of it (heading, paragraph, whole list, code block, table, quote) becomes one markdown paragraph via
-// turndown, with absolute links. Markdown and plain text pass through, split on blank lines.
+// then Readability (Firefox Reader View's algorithm) on a linkedom DOM finds the main content, which
+// html-blocks.ts turns into markdown paragraphs, with absolute links. Markdown and plain text pass
+// through, split on blank lines.
 import { Readability } from '@mozilla/readability';
-import TurndownService from 'turndown';
-import { tables } from 'turndown-plugin-gfm';
 import { sha256Hex } from '../../lib/hashing.js';
-import { parseDocument, type DomDocument, type DomElement, type DomNode } from './dom.js';
+import { squash } from '../../lib/squash.js';
+import { parseDocument, type DomDocument } from './dom.js';
 import { FetchError } from './fetch-errors.js';
+import { htmlBlocks } from './html-blocks.js';
 import { removeChrome } from './page-chrome.js';
 import { breadcrumbTrail, mainHeading, pageTitle } from './page-meta.js';
 
@@ -26,7 +26,7 @@ const TEXT_TYPES = new Set(['text/plain']);
 
 /** sha256 of the normalized text: whitespace-collapsed paragraphs joined by blank lines. */
 export function contentHash(paragraphs: string[]): string {
-  return sha256Hex(paragraphs.map((paragraph) => paragraph.replace(/\s+/g, ' ').trim()).join('\n\n'));
+  return sha256Hex(paragraphs.map(squash).join('\n\n'));
 }
 
 function mediaType(contentType: string): { type: string; charset?: string } {
@@ -51,151 +51,11 @@ function decode(body: Buffer, charset: string | undefined, sniffHtml: boolean): 
   }
 }
 
-const clean = (text: string) => text.replace(/\s+/g, ' ').trim();
-
 // --- HTML --------------------------------------------------------------------------------------------
-
-const turndown = new TurndownService({
-  headingStyle: 'atx',
-  codeBlockStyle: 'fenced',
-  bulletListMarker: '-',
-  emDelimiter: '*',
-});
-turndown.use(tables);
-// One space after a list marker ("- item", "1. item"); continuation lines indented to the item's text.
-turndown.addRule('listItem', {
-  filter: 'li',
-  replacement(content, node) {
-    const element = node as unknown as DomElement & {
-      parentNode: DomElement & { children: ArrayLike<unknown> };
-      nextSibling: unknown;
-    };
-    const parent = element.parentNode;
-    let prefix = '- ';
-    if (parent.nodeName === 'OL') {
-      const start = Number(parent.getAttribute('start') ?? '1');
-      const index = Array.prototype.indexOf.call(parent.children, node);
-      prefix = `${(Number.isFinite(start) ? start : 1) + index}. `;
-    }
-    const isParagraph = /\n$/u.test(content);
-    const body = content.replace(/^\n+|\n+$/gu, '') + (isParagraph ? '\n' : '');
-    return (
-      prefix + body.replace(/\n/gu, `\n${' '.repeat(prefix.length)}`) + (element.nextSibling ? '\n' : '')
-    );
-  },
-});
-turndown.remove(['script', 'style', 'noscript', 'iframe', 'form', 'button']);
-
-/** Blocks that become one paragraph each. */
-const BLOCKS = new Set([
-  'P',
-  'H1',
-  'H2',
-  'H3',
-  'H4',
-  'H5',
-  'H6',
-  'UL',
-  'OL',
-  'PRE',
-  'TABLE',
-  'BLOCKQUOTE',
-  'DL',
-  'ADDRESS',
-]);
-/** Phrasing content: gathered with its neighbours into one paragraph. */
-const INLINE = new Set([
-  'A',
-  'ABBR',
-  'B',
-  'BDI',
-  'BDO',
-  'BR',
-  'CITE',
-  'CODE',
-  'DATA',
-  'DEL',
-  'DFN',
-  'EM',
-  'FONT',
-  'I',
-  'IMG',
-  'INS',
-  'KBD',
-  'LABEL',
-  'MARK',
-  'Q',
-  'S',
-  'SAMP',
-  'SMALL',
-  'SPAN',
-  'STRONG',
-  'SUB',
-  'SUP',
-  'TIME',
-  'U',
-  'VAR',
-  'WBR',
-]);
-const SKIP = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'IFRAME', 'SVG', 'HR', 'BUTTON', 'FORM']);
-function toMarkdown(html: string): string {
-  return turndown
-    .turndown(html)
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
-}
-
-function collectBlocks(root: DomNode): string[] {
-  const out: string[] = [];
-  let inline = '';
-  const flush = () => {
-    if (inline.trim()) {
-      const markdown = toMarkdown(`<p>${inline}</p>`);
-      if (markdown) out.push(markdown);
-    }
-    inline = '';
-  };
-  const walk = (node: DomNode) => {
-    for (const child of Array.from(node.childNodes)) {
-      if (child.nodeType === 3) {
-        inline += escapeText(child.textContent ?? '');
-        continue;
-      }
-      if (child.nodeType !== 1) continue;
-      const name = child.nodeName.toUpperCase();
-      if (SKIP.has(name)) continue;
-      if (INLINE.has(name)) {
-        inline += (child as DomElement).outerHTML;
-      } else if (BLOCKS.has(name)) {
-        flush();
-        const markdown = toMarkdown((child as DomElement).outerHTML);
-        if (markdown) out.push(markdown);
-      } else {
-        flush();
-        walk(child);
-        flush();
-      }
-    }
-  };
-  walk(root);
-  flush();
-  return out;
-}
-
-const escapeText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function readability(document: DomDocument) {
   // Readability mutates the document it is given.
   return new Readability(document, { charThreshold: 200, keepClasses: true }).parse();
-}
-
-/** Has words: not just markup, an image without a description, or the "( )" an image leaves behind. */
-function hasText(markdown: string): boolean {
-  const text = markdown
-    .replace(/!\[\s*\]\([^)]*\)/gu, ' ')
-    .replace(/\[\s*\]\([^)]*\)/gu, ' ')
-    .replace(/\]\([^)]*\)/gu, ']');
-  return /[\p{L}\p{N}]/u.test(text);
 }
 
 export interface MainContent {
@@ -218,11 +78,8 @@ export function mainContent(html: string, url: URL): MainContent {
   const fallbackBody = document.body?.innerHTML ?? '';
   const article = readability(document);
   const readabilityHtml = article?.content ?? fallbackBody;
-  const content = parseDocument(`<!doctype html><html><body>${readabilityHtml}</body></html>`);
-  const paragraphs = collectBlocks(
-    content.body ?? { nodeType: 1, nodeName: 'BODY', textContent: '', childNodes: [] },
-  ).filter(hasText);
-  return { title: title || clean(article?.title ?? ''), heading, breadcrumb, readabilityHtml, paragraphs };
+  const paragraphs = htmlBlocks(readabilityHtml);
+  return { title: title || squash(article?.title ?? ''), heading, breadcrumb, readabilityHtml, paragraphs };
 }
 
 const headingText = (block: string) => /^#{1,6}\s+(.+)$/u.exec(block.split('\n')[0] ?? '')?.[1]?.trim();
@@ -263,7 +120,7 @@ export function splitBlocks(text: string): string[] {
 function markdownTitle(blocks: string[]): string {
   for (const block of blocks) {
     const heading = /^#{1,6}\s+(.+)$/m.exec(block)?.[1];
-    if (heading) return clean(heading.replace(/#+\s*$/, ''));
+    if (heading) return squash(heading.replace(/#+\s*$/, ''));
   }
   return '';
 }
@@ -291,7 +148,7 @@ export function extractContent(body: Buffer, contentType: string, url: URL): Ext
     paragraphs = splitBlocks(decode(body, charset, false));
     title = MARKDOWN_TYPES.has(type)
       ? markdownTitle(paragraphs)
-      : clean(paragraphs[0]?.split('\n')[0] ?? '').slice(0, 200);
+      : squash(paragraphs[0]?.split('\n')[0] ?? '').slice(0, 200);
   } else {
     throw new FetchError(
       'unsupported-type',

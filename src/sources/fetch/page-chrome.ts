@@ -3,6 +3,7 @@
 // container (feedback and rating, share bars, related articles, cookie banners, newsletter boxes, tables
 // of contents, pagers, bylines). Also what must be undone so content is not lost: accordion and tab
 // panels hidden until clicked, toggle buttons that carry a question, relative links.
+import { squash } from '../../lib/squash.js';
 import type { DomDocument, DomElement } from './dom.js';
 
 const BOILERPLATE =
@@ -80,8 +81,6 @@ const hasButton = (element: DomElement) =>
   );
 const RELATED_HEADING =
   /^(?:related|similar|recommended|popular|more|other) (?:articles|posts|pages|topics|questions|guides|resources)$/iu;
-
-const squash = (text: string | null) => (text ?? '').replace(/\s+/gu, ' ').trim();
 
 function classWords(element: DomElement): string[] {
   const names = [element.getAttribute('class') ?? ''];

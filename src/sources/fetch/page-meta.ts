@@ -2,9 +2,9 @@
 // breadcrumb trail above it (a hint for the folder the article belongs in; extraction drops the trail
 // itself with the rest of the navigation).
 import { cleanTitle } from '../../lib/page-title.js';
+import { squash } from '../../lib/squash.js';
 import type { DomDocument, DomElement } from './dom.js';
 
-const squash = (text: string | null | undefined) => (text ?? '').replace(/\s+/gu, ' ').trim();
 // Separators sites print between crumbs.
 const crumbText = (text: string | null) => squash(text).replace(/^[\s›»>/|·•]+|[\s›»>/|·•]+$/gu, '');
 
